@@ -1,0 +1,61 @@
+"""Settings, read once from the environment into a pydantic model.
+
+Why: nothing else in the code base reads ``os.environ``. Tests and the local
+runtime change the environment and call ``get_settings.cache_clear()``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+# layers/cvpath/cvpath/config.py -> the checkout root.
+_PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    environment: Literal["local", "test", "dev", "staging", "prod"] = "local"
+    database_url: SecretStr | None = None
+    # Poolers in transaction mode (RDS Proxy, PgBouncer) break server-side
+    # prepared statements; None turns them off.
+    db_prepare_threshold: int | None = 5
+    db_pool_min_size: int = Field(default=1, ge=0)
+    db_pool_max_size: int = Field(default=4, ge=1)
+    db_connect_timeout_s: int = Field(default=5, ge=1, le=60)
+    # Where the local runtime keeps its state (embedded Postgres data, moto state):
+    # beside the checkout, whatever the working directory.
+    state_dir: Path = Field(default_factory=lambda: _PROJECT_ROOT / ".cvpath")
+    # Migrations ship beside the code; CVPATH_SQL_DIR points elsewhere (tests, packaging).
+    sql_dir: Path = Field(default_factory=lambda: _PROJECT_ROOT / "sql")
+
+
+def _from_environ(environ: dict[str, str]) -> Settings:
+    values: dict[str, object] = {}
+    mapping = {
+        "CVPATH_ENV": "environment",
+        "DATABASE_URL": "database_url",
+        "CVPATH_DB_POOL_MIN": "db_pool_min_size",
+        "CVPATH_DB_POOL_MAX": "db_pool_max_size",
+        "CVPATH_DB_CONNECT_TIMEOUT": "db_connect_timeout_s",
+        "CVPATH_STATE_DIR": "state_dir",
+        "CVPATH_SQL_DIR": "sql_dir",
+    }
+    for env_name, field in mapping.items():
+        if environ.get(env_name):
+            values[field] = environ[env_name]
+    threshold = environ.get("CVPATH_DB_PREPARE_THRESHOLD")
+    if threshold is not None:
+        values["db_prepare_threshold"] = None if threshold.lower() in ("", "none", "off") else threshold
+    return Settings.model_validate(values)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return _from_environ(dict(os.environ))

@@ -1,0 +1,28 @@
+"""Suite-wide options. Database fixtures live in tests/integration/conftest.py."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-testdata",
+        action="store_true",
+        default=False,
+        help="rewrite reference files (JSON Schemas, PDF text, ...) instead of comparing with them",
+    )
+
+
+@pytest.fixture
+def update_testdata(request: pytest.FixtureRequest) -> bool:
+    """True when the run should regenerate reference files rather than compare."""
+    return bool(request.config.getoption("--update-testdata"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Everything under tests/integration and tests/e2e needs a real PostgreSQL."""
+    for item in items:
+        parts = item.path.parts
+        if "integration" in parts or "e2e" in parts:
+            item.add_marker(pytest.mark.db)
