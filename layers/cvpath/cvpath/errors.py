@@ -65,6 +65,19 @@ class NotFound(CVPathError):
     code = "not_found"
 
 
+class Conflict(CVPathError):
+    """The request contradicts the current state (a duplicate, a stale revision)."""
+
+    http_status = 409
+    code = "conflict"
+
+
+class GuestAlreadyMigrated(Conflict):
+    """The guest was already migrated to a different user; nothing was changed."""
+
+    code = "guest_already_migrated"
+
+
 class ValidationFailed(CVPathError):
     """Input or model output did not validate. Never retried."""
 
