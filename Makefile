@@ -25,6 +25,7 @@ $(TOOLS)/bin/uv:
 setup: $(if $(filter $(TOOLS)/bin/uv,$(UV)),$(TOOLS)/bin/uv)  ## build .venv from uv.lock (idempotent)
 	@PY=$$(local/find-python) && echo "setup: .venv with $$("$$PY" --version) ($$PY)" && \
 	  $(UV) sync --locked --quiet --python "$$PY"
+	@local/system-deps
 
 demo: setup  ## start the local database, migrate, run the main job
 	$(BIN)/cvpath db migrate

@@ -98,3 +98,138 @@ class ProviderUnavailable(CVPathError):
 class RateLimited(ProviderUnavailable):
     http_status = 429
     code = "rate_limited"
+
+
+# --- documents in: extraction and its quality gate -------------------------------
+
+
+class DocumentRejected(ValidationFailed):
+    """A document the quality gate refuses; nothing is extracted or invented."""
+
+    code = "document_rejected"
+
+
+class EmptyDocument(DocumentRejected):
+    code = "empty_document"
+
+
+class DocumentTooLarge(DocumentRejected):
+    http_status = 413
+    code = "document_too_large"
+
+
+class TooManyPages(DocumentRejected):
+    code = "too_many_pages"
+
+
+class EncryptedDocument(DocumentRejected):
+    code = "encrypted_document"
+
+
+class ScannedDocument(DocumentRejected):
+    """An image-only or scanned PDF: too little text per page to read."""
+
+    code = "scanned_document"
+
+
+class DocumentTypeMismatch(DocumentRejected):
+    """The bytes are not the type the file claims to be (name, content type)."""
+
+    http_status = 415
+    code = "document_type_mismatch"
+
+
+class UnsupportedDocumentType(DocumentRejected):
+    http_status = 415
+    code = "unsupported_document_type"
+
+
+class CorruptDocument(DocumentRejected):
+    """Truncated, garbage or hostile (e.g. a zip bomb) content."""
+
+    code = "corrupt_document"
+
+
+# --- documents out: rendering ---------------------------------------------------
+
+
+class RenderFailed(CVPathError):
+    code = "render_failed"
+
+
+class AtsCheckFailed(RenderFailed):
+    """The rendered file's extracted text does not match its input."""
+
+    code = "ats_check_failed"
+
+
+class UnsupportedText(RenderFailed):
+    """Text the bundled fonts cannot draw (e.g. a script they do not cover)."""
+
+    http_status = 422
+    code = "unsupported_text"
+
+
+# --- the LLM gateway --------------------------------------------------------------
+
+
+class ProviderTimeout(ProviderUnavailable):
+    code = "provider_timeout"
+
+
+class AuthFailed(CVPathError):
+    """The provider refused the key. The chain skips to the next provider."""
+
+    http_status = 502
+    code = "provider_auth_failed"
+
+
+class BadRequest(CVPathError):
+    """The provider refused the request as malformed. Not retried."""
+
+    http_status = 502
+    code = "provider_bad_request"
+
+
+class ContextTooLong(BadRequest):
+    code = "context_too_long"
+
+
+class TruncatedOutput(CVPathError):
+    """The model stopped at max_tokens; the output is incomplete."""
+
+    http_status = 502
+    code = "truncated_output"
+
+
+class InvalidOutput(ValidationFailed):
+    """The model's answer failed validation twice (after one re-ask)."""
+
+    http_status = 502
+    code = "invalid_output"
+
+
+class UnknownProvider(ConfigurationError):
+    http_status = 400
+    code = "unknown_provider"
+
+
+class InvalidProviderChain(ConfigurationError):
+    http_status = 400
+    code = "invalid_provider_chain"
+
+
+class RealCallForbidden(ConfigurationError):
+    """The kill switch is on (tests) and a call would leave loopback."""
+
+    code = "real_llm_call_forbidden"
+
+
+class ResponseTooLarge(ProviderUnavailable):
+    code = "provider_response_too_large"
+
+
+class MalformedResponse(ProviderUnavailable):
+    """The provider answered with something that is not its wire format (HTML, bad JSON)."""
+
+    code = "provider_malformed_response"

@@ -1,0 +1,1 @@
+"""The LLM gateway: provider clients, chains with failover, prompts, pricing, audit."""
