@@ -65,3 +65,56 @@ class ProviderSpec(_Strict):
         if value is not None and (value.startswith(("sk-", "sk_", "AIza")) or len(value) > 200):
             raise ValueError("api_key_ref must name a key, not contain one")
         return value
+
+
+AttemptStatus = Literal["success", "error", "timeout", "invalid_output"]
+
+
+class CallContext(_Strict):
+    """Who and what a call is for; copied onto every audit row."""
+
+    run_id: str | None = None
+    agent: str | None = None
+    user_id: str | None = None
+    guest_id: str | None = None
+    tier: str | None = None
+    prompt_version: str | None = None
+    schema_version: str | None = None
+
+
+class Attempt(_Strict):
+    """One HTTP request to one provider: each retry, failover and re-ask is its own attempt."""
+
+    provider: str
+    model: str
+    chain_position: int = Field(ge=0)
+    attempt: int = Field(ge=1)
+    status: AttemptStatus
+    error_code: str | None = None
+    error_message: str | None = None
+    input_tokens: int = Field(default=0, ge=0)
+    output_tokens: int = Field(default=0, ge=0)
+    started_at: float
+    completed_at: float
+    duration_ms: int = Field(ge=0)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    # Already redacted: no key, token or header value that carries one.
+    request: dict[str, Any]
+    response: dict[str, Any] | None = None
+
+
+class AttemptRecorder:
+    """Receives every attempt as it ends. The audit log implements it; tests collect."""
+
+    def record(self, context: CallContext, attempt: Attempt) -> None:
+        raise NotImplementedError
+
+
+class CollectingRecorder(AttemptRecorder):
+    """Keeps attempts in memory (tests, `cvpath llm ping`)."""
+
+    def __init__(self) -> None:
+        self.attempts: list[tuple[CallContext, Attempt]] = []
+
+    def record(self, context: CallContext, attempt: Attempt) -> None:
+        self.attempts.append((context, attempt))
