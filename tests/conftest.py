@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# The LLM kill switch: only loopback (the fake provider servers) is reachable
+# from the suite. Set before any settings are read.
+os.environ["CVPATH_LLM_FORBID_NETWORK"] = "1"
+os.environ.setdefault("CVPATH_ENV", "test")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

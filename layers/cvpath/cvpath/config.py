@@ -34,6 +34,19 @@ class Settings(BaseModel):
     # Migrations ship beside the code; CVPATH_SQL_DIR points elsewhere (tests, packaging).
     sql_dir: Path = Field(default_factory=lambda: _PROJECT_ROOT / "sql")
 
+    # LLM gateway. The kill switch allows only loopback hosts: the test suite
+    # turns it on so that a forgotten real provider call fails loudly.
+    llm_forbid_network: bool = False
+    # Store full request/response bodies in the audit log (else a hash and sizes).
+    llm_log_payloads: bool = False
+    # Platform keys: environment locally; in AWS, SSM/Secrets Manager names.
+    openai_api_key: SecretStr | None = None
+    anthropic_api_key: SecretStr | None = None
+    gemini_api_key: SecretStr | None = None
+    openrouter_api_key: SecretStr | None = None
+    # Where platform keys live in AWS (SSM SecureString path prefix), when not in the environment.
+    llm_key_parameter_prefix: str | None = None
+
 
 def _from_environ(environ: dict[str, str]) -> Settings:
     values: dict[str, object] = {}
@@ -45,6 +58,13 @@ def _from_environ(environ: dict[str, str]) -> Settings:
         "CVPATH_DB_CONNECT_TIMEOUT": "db_connect_timeout_s",
         "CVPATH_STATE_DIR": "state_dir",
         "CVPATH_SQL_DIR": "sql_dir",
+        "CVPATH_LLM_FORBID_NETWORK": "llm_forbid_network",
+        "CVPATH_LLM_LOG_PAYLOADS": "llm_log_payloads",
+        "OPENAI_API_KEY": "openai_api_key",
+        "ANTHROPIC_API_KEY": "anthropic_api_key",
+        "GEMINI_API_KEY": "gemini_api_key",
+        "OPENROUTER_API_KEY": "openrouter_api_key",
+        "CVPATH_LLM_KEY_PARAMETER_PREFIX": "llm_key_parameter_prefix",
     }
     for env_name, field in mapping.items():
         if environ.get(env_name):
