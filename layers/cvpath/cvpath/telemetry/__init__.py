@@ -1,0 +1,19 @@
+"""Fire-and-forget telemetry: events go to SQS without blocking the caller."""
+
+from cvpath.telemetry.client import (
+    NoOpTelemetry,
+    TelemetryClient,
+    TelemetryEvent,
+    get_telemetry,
+    report_error,
+    set_telemetry,
+)
+
+__all__ = [
+    "NoOpTelemetry",
+    "TelemetryClient",
+    "TelemetryEvent",
+    "get_telemetry",
+    "report_error",
+    "set_telemetry",
+]
