@@ -10,6 +10,8 @@ from __future__ import annotations
 import typer
 
 from local.commands.db import db_app
+from local.commands.documents import extract_text_command, render_command
+from local.commands.llm import llm_app
 
 app = typer.Typer(
     name="cvpath",
@@ -19,6 +21,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_app, name="db")
+app.add_typer(llm_app, name="llm")
+app.command("render")(render_command)
+app.command("extract-text")(extract_text_command)
 
 
 def main() -> None:

@@ -110,7 +110,7 @@ def _powertools_parameter(name: str) -> str | None:
     # Imported here: only Lambdas that keep keys in SSM pay for Powertools parameters and boto3.
     from aws_lambda_powertools.utilities.parameters import get_parameter
     from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
-    from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
+    from botocore.exceptions import BotoCoreError, ClientError
 
     try:
         return get_parameter(name, decrypt=True)
