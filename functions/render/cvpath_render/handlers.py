@@ -34,6 +34,14 @@ def _named_error(exc: CVPathError) -> Response[str]:
     return _json(exc.http_status, exc.to_body())
 
 
+@app.exception_handler(Exception)  # type: ignore[untyped-decorator]
+def _unexpected(exc: Exception) -> Response[str]:
+    # Why not the message: a library's error text can quote the document.
+    logger.exception("render failed unexpectedly")
+    report_error(f"render{app.current_event.path}", exc)
+    return _json(500, CVPathError("the render service failed unexpectedly").to_body())
+
+
 @app.get("/render/health")
 def health() -> dict[str, Any]:
     return {"status": "ok", "fonts": service.font_files()}

@@ -11,10 +11,10 @@ from typing import Any
 
 import boto3
 import pytest
-from cvpath_render.handlers import extract_text_task, render_task
 from moto import mock_aws
 
 from cvpath.errors import EmptyDocument, ValidationFailed
+from cvpath_render.handlers import extract_text_task, render_task
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 BUCKET = "cvpath-artifacts-test"

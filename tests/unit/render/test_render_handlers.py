@@ -5,10 +5,14 @@ from __future__ import annotations
 import base64
 import copy
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from cvpath.telemetry import TelemetryEvent, set_telemetry
+from cvpath_render import service
 from cvpath_render.handlers import http_handler
 
 EVENTS = Path(__file__).parent / "events"
@@ -179,3 +183,58 @@ def test_extract_text_json_body_must_be_inline() -> None:
     )
     assert response["statusCode"] == 422
     assert "dataBase64" in json_body(response)["error"]["message"]
+
+
+class Collecting:
+    def __init__(self) -> None:
+        self.events: list[TelemetryEvent] = []
+
+    def emit(self, event: TelemetryEvent) -> None:
+        self.events.append(event)
+
+
+@pytest.fixture
+def telemetry() -> Iterator[Collecting]:
+    sink = Collecting()
+    previous = set_telemetry(sink)
+    yield sink
+    set_telemetry(previous)
+
+
+def test_a_render_failure_is_reported_to_telemetry(telemetry: Collecting) -> None:
+    # Given a CV whose name is in a script the fonts cannot draw
+    cv = example_cv()
+    cv["basics"]["name"] = "\u0645\u0631\u064a\u0645 \u062d\u062f\u0627\u062f"
+    response = call(
+        http_event(
+            "POST", "/render/pdf", body=json.dumps({"cv": cv}), headers={"content-type": "application/json"}
+        )
+    )
+    # Then the client gets a named error and telemetry gets one error event, without the name
+    assert response["statusCode"] == 422
+    assert json_body(response)["error"]["code"] == "unsupported_text"
+    (event,) = telemetry.events
+    assert event.payload["code"] == "unsupported_text"
+    assert event.payload["source"] == "render/render/pdf"
+    assert cv["basics"]["name"] not in event.model_dump_json()
+
+
+def test_an_unexpected_failure_is_a_500_without_internals(
+    telemetry: Collecting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(request: object) -> object:
+        raise RuntimeError("Jane Doe lives at 12 Secret Street")
+
+    monkeypatch.setattr(service, "render", explode)
+    response = call(
+        http_event(
+            "POST",
+            "/render/pdf",
+            body=json.dumps({"cv": example_cv()}),
+            headers={"content-type": "application/json"},
+        )
+    )
+    assert response["statusCode"] == 500
+    assert json_body(response)["error"]["code"] == "internal_error"
+    assert "Secret Street" not in response["body"]
+    assert telemetry.events[0].payload["code"] == "unhandled"
