@@ -108,12 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", type=int, default=5, help="fresh processes per engine")
     args = parser.parse_args(argv)
 
+    from cvpath.models import cv_from_json_resume
     from cvpath_render import render_cv_docx_checked, render_cv_pdf
     from cvpath_render.ats_check import check_pdf
     from cvpath_render.engine_v1 import draft_v1
     from cvpath_render.engine_v2 import draft_v2
-
-    from cvpath.models import cv_from_json_resume
 
     cv = cv_from_json_resume(json.loads(EXAMPLE.read_text(encoding="utf-8")))
     samples = {"v1": draft_v1(cv), "v2": draft_v2(cv)}

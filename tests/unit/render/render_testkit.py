@@ -9,9 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from cvpath_render import CoverLetter, load_cover_letter
-
 from cvpath.models import CV, cv_from_json_resume
+from cvpath_render import CoverLetter, load_cover_letter
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "examples"

@@ -7,15 +7,15 @@ import re
 from collections.abc import Callable
 
 import pytest
+from render_testkit import example_cv, small_cv
+
+from cvpath.errors import AtsCheckFailed
 from cvpath_render import render_cv_docx, render_cv_pdf
 from cvpath_render.ats_check import bad_characters, check_docx, check_pdf
 from cvpath_render.content import build_cv_blocks
 from cvpath_render.engine_v1 import V1_SECTION_ORDER, draft_v1
 from cvpath_render.flowables import base as flowables_base
 from cvpath_render.text_policy import TextPolicy
-from render_testkit import example_cv, small_cv
-
-from cvpath.errors import AtsCheckFailed
 
 _BFCHAR = re.compile(rb"<([0-9A-F]{2})> <([0-9A-F]{4})>")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from cvpath_render import load_cv, render_cv_docx, render_cv_pdf
-from cvpath_render.extraction import extract_docx
 from pypdf import PdfReader
 from render_testkit import in_order, pypdf_text, small_cv
 
 from cvpath.errors import UnsupportedText, ValidationFailed
+from cvpath_render import load_cv, render_cv_docx, render_cv_pdf
+from cvpath_render.extraction import extract_docx
 
 _WORDS = [
     "efficient",

@@ -8,13 +8,13 @@ import subprocess
 import sys
 
 import pytest
-from cvpath_render import render_cv_pdf
-from cvpath_render.content import HEADINGS
-from cvpath_render.engine_v1 import V1_SECTION_ORDER
 from render_testkit import REPO, example_cv, example_document, pypdf_text, small_cv
 
 from cvpath.errors import ValidationFailed
 from cvpath.models import CV, SectionName, TailoredCV
+from cvpath_render import render_cv_pdf
+from cvpath_render.content import HEADINGS
+from cvpath_render.engine_v1 import V1_SECTION_ORDER
 
 _RENDER_IN_A_FRESH_PROCESS = """
 import hashlib, json, sys

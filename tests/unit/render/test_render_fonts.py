@@ -9,13 +9,13 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from cvpath_render import render_cv_pdf
-from cvpath_render.fonts import ALL_STYLES, DEFAULT_FONT_DIRS, FontStyle, find_font_dir, register_fonts
-from cvpath_render.styles import USED_FONTS
 from fontTools.ttLib import TTFont
 from render_testkit import REPO, example_cv
 
 from cvpath.errors import RenderFailed
+from cvpath_render import render_cv_pdf
+from cvpath_render.fonts import ALL_STYLES, DEFAULT_FONT_DIRS, FontStyle, find_font_dir, register_fonts
+from cvpath_render.styles import USED_FONTS
 
 FONTS = REPO / "fonts"
 EXPECTED_NAMES = {

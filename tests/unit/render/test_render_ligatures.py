@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from render_testkit import EXTRACTORS, example_cv, in_order, small_cv
+
 from cvpath_render import render_cv_pdf
 from cvpath_render.ats_check import bad_characters
-from render_testkit import EXTRACTORS, example_cv, in_order, small_cv
 
 LIGATURE_WORDS = ["efficient", "office", "certified", "affluent", "fjord", "offline", "shuffle", "Staffing"]
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
+from render_testkit import example_cv, example_letter, in_order, pypdf_text, small_cv
+
+from cvpath.errors import UnsupportedText, ValidationFailed
 from cvpath_render import (
     ArtifactKind,
     OutputMode,
@@ -17,9 +20,6 @@ from cvpath_render import (
 )
 from cvpath_render.extraction import extract_docx
 from cvpath_render.output import DOCX, PDF
-from render_testkit import example_cv, example_letter, in_order, pypdf_text, small_cv
-
-from cvpath.errors import UnsupportedText, ValidationFailed
 
 
 def _letter_pieces() -> list[str]:

@@ -6,9 +6,10 @@ import io
 import subprocess
 import sys
 
-from cvpath_render import render_cv_pdf
 from pypdf import PdfReader
 from render_testkit import example_cv, small_cv
+
+from cvpath_render import render_cv_pdf
 
 _IMPORT_CHECK = """
 import sys

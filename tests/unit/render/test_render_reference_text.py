@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from cvpath_render import render_cv_docx, render_cv_pdf, render_package
-from cvpath_render.extraction import extract_docx
 from render_testkit import TESTDATA, example_cv, example_letter, pypdf_text
 
 from cvpath.models import SectionName
+from cvpath_render import render_cv_docx, render_cv_pdf, render_package
+from cvpath_render.extraction import extract_docx
 
 _TAILORED_ORDER = [SectionName.SUMMARY, SectionName.SKILLS, SectionName.WORK, SectionName.EDUCATION]
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+
+from cvpath.errors import UnsupportedText
 from cvpath_render.fonts import coverage
 from cvpath_render.pdf_cv import pdf_policy
 from cvpath_render.styles import USED_FONTS
 from cvpath_render.text_policy import TextPolicy, script_of
-
-from cvpath.errors import UnsupportedText
 
 
 @pytest.fixture
