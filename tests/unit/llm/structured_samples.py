@@ -94,7 +94,8 @@ class ScriptedCompletion:
 
 @dataclass
 class ScriptedCompleter:
-    """Plays the provider chain's part: answers from a script and records like the chain does."""
+    """Plays the provider chain's part: answers from a script and records like the chain does
+    (every attempt carries ``context.turn``)."""
 
     script: list[Scripted | Exception]
     recorder: AttemptRecorder | None = None
@@ -107,7 +108,10 @@ class ScriptedCompleter:
         step = self.script.pop(0)
         if isinstance(step, Exception):
             raise step
-        attempts = [*step.failures_before, make_attempt(provider=self.provider, model=self.model)]
+        attempts = [
+            attempt.model_copy(update={"turn": context.turn})
+            for attempt in (*step.failures_before, make_attempt(provider=self.provider, model=self.model))
+        ]
         attempts[-1] = attempts[-1].model_copy(
             update={"attempt": len(attempts), "response": {"text": step.text}}
         )

@@ -328,3 +328,29 @@ def test_bad_chain_options_are_refused() -> None:
         ProviderChain([spec], keys=KeySource(), deadline_s=0)
     with pytest.raises(InvalidProviderChain, match="backoff"):
         ProviderChain([spec], keys=KeySource(), backoff_base_s=-1)
+
+
+def test_every_attempt_carries_the_turn_of_its_call(clock: FakeClock, links: Links) -> None:
+    # Given a skipped link (no key), a link that fails once then times out, and a link that answers
+    links.add("b", ProviderUnavailable("503"), ProviderTimeout("slow"))
+    links.add("c", answer("from c"))
+    specs = [
+        ProviderSpec(provider="offline", model="a", api_key_ref="byok"),
+        ProviderSpec(provider="offline", model="b", max_retries=1),
+        ProviderSpec(provider="offline", model="c"),
+    ]
+    recorder = CollectingRecorder()
+    chain = ProviderChain(specs, keys=KeySource(), recorder=recorder, clock=clock.time, sleep=clock.sleep)
+    # When the chain runs as a re-ask (turn 2), Then each attempt is numbered per link and carries turn 2
+    reask = chain.complete(REQUEST, CONTEXT.model_copy(update={"turn": 2}))
+    assert [(a.model, a.attempt, a.turn) for a in reask.attempts] == [
+        ("a", 1, 2),
+        ("b", 1, 2),
+        ("b", 2, 2),
+        ("c", 1, 2),
+    ]
+    assert [a.turn for _, a in recorder.attempts] == [2, 2, 2, 2]
+    # And a call without a turn is the first ask
+    links.add("c", answer("again"))
+    first = chain.complete(REQUEST, CONTEXT)
+    assert {a.turn for a in first.attempts} == {1}

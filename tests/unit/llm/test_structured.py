@@ -131,6 +131,24 @@ def test_a_completer_that_records_nothing_still_reaches_the_audit(prompt: BuiltP
     assert [a.status for _, a in audit.attempts] == ["invalid_output", "success"]
 
 
+def test_the_re_asks_attempts_carry_turn_2_and_the_first_asks_turn_1(prompt: BuiltPrompt) -> None:
+    # Given a first ask that is rate limited, then answers off-schema, and a re-ask that times out once
+    audit = CollectingRecorder()
+    held = HeldAttempts(audit)
+    first = Scripted(WRONG_TYPE, failures_before=(make_attempt("error", error_code="rate_limited"),))
+    reask = Scripted(VALID, failures_before=(make_attempt("timeout", error_code="provider_timeout"),))
+    completer = ScriptedCompleter([first, reask], recorder=held)
+    # When structured output runs
+    result = generate_structured(completer, prompt, Summary, CONTEXT, held=held)
+    # Then both chain calls number their attempts from 1, and the turn tells them apart
+    expected = [("error", 1, 1), ("invalid_output", 2, 1), ("timeout", 1, 2), ("success", 2, 2)]
+    assert [(a.status, a.attempt, a.turn) for _, a in audit.attempts] == expected
+    assert [(a.status, a.attempt, a.turn) for a in result.attempts] == expected
+    # And the chain was asked with the turn in its context; the caller's context is unchanged
+    assert [ctx.turn for ctx, _ in audit.attempts] == [1, 1, 2, 2]
+    assert CONTEXT.turn == 1
+
+
 def test_a_truncated_answer_is_not_re_asked(prompt: BuiltPrompt) -> None:
     audit = CollectingRecorder()
     held = HeldAttempts(audit)

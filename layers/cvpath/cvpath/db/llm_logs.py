@@ -34,6 +34,8 @@ class LlmLogRow:
     completed_at: datetime
     request_sha256: str
     request_bytes: int
+    # 1 for a structured call's first ask, 2 for its re-ask (sql/0008).
+    turn: int = 1
     run_id: UUID | None = None
     user_id: UUID | None = None
     guest_id: UUID | None = None

@@ -192,6 +192,7 @@ def audit_row(context: CallContext, attempt: Attempt, *, log_payloads: bool) -> 
         status=status,
         attempt=attempt.attempt,
         chain_position=attempt.chain_position,
+        turn=attempt.turn,
         input_tokens=attempt.input_tokens,
         output_tokens=attempt.output_tokens,
         cost_usd=estimated if estimated is not None else Decimal(0),

@@ -1,25 +1,9 @@
 """A provider chain: try each link in order, retry what is transient, stop at a deadline.
 
-What happens to each error (decided here, in one place):
-
-=====================================  =======================  ===========================
-error                                  same provider again?     next provider?
-=====================================  =======================  ===========================
-RateLimited (429)                      yes, after Retry-After   yes, when retries run out or
-                                       (or backoff)             Retry-After > cap/deadline
-ProviderUnavailable (5xx, connection)  yes, with backoff        yes, when retries run out
-ProviderTimeout                        yes, with backoff        yes, when retries run out
-MalformedResponse (HTML, bad JSON,     yes, with backoff:       yes, when retries run out
-empty choices)                         usually a proxy glitch
-ResponseTooLarge                       no (it would repeat)     yes
-AuthFailed, or no key configured       no                       yes
-BadRequest, ContextTooLong             no (it would repeat)     yes: limits differ between
-                                                                providers (context window,
-                                                                temperature range, model names)
-finish_reason "length"                 no                       yes, as TruncatedOutput
-ConfigurationError (RealCallForbidden, no                       no: raised at once, loudly
-UnknownProvider, ...)
-=====================================  =======================  ===========================
+Which errors are retried on the same link, which move on to the next link and
+which are raised at once, and how long a retry waits, is the policy of
+:mod:`cvpath.llm.retry_policy` (a table there). Attempts are built, redacted and
+handed to the recorder by :mod:`cvpath.llm.attempts`.
 
 When every link has failed, the chain raises an error of the class of the last
 link's last error (so ``ContextTooLong`` stays ``ContextTooLong``), its message
@@ -40,27 +24,18 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from cvpath.errors import (
-    AuthFailed,
-    BadRequest,
-    CVPathError,
-    InvalidProviderChain,
-    ProviderTimeout,
-    ProviderUnavailable,
-    ResponseTooLarge,
-    TruncatedOutput,
-)
-from cvpath.llm.clients.base import ChatClient, OutgoingRequest, shared_http_client
+from cvpath.errors import AuthFailed, CVPathError, InvalidProviderChain, ProviderUnavailable, TruncatedOutput
+from cvpath.llm.attempts import AttemptLog
+from cvpath.llm.clients.base import ChatClient, shared_http_client
 from cvpath.llm.keys import KeySource
-from cvpath.llm.redact import redact, redact_text, redacting_logger
+from cvpath.llm.redact import redact_text, redacting_logger
 from cvpath.llm.registry import create_client, parse_chain, provider_info, validate_specs
+from cvpath.llm.retry_policy import MIN_ATTEMPT_S, Backoff, fails_over, is_retryable
 from cvpath.llm.types import Attempt, AttemptRecorder, CallContext, ChatRequest, ChatResponse, ProviderSpec
 
 logger = redacting_logger(__name__)
 
 Clock = Callable[[], float]
-# Below this an attempt could not even connect: the deadline counts as reached.
-MIN_ATTEMPT_S = 0.01
 
 
 @dataclass(frozen=True)
@@ -71,22 +46,12 @@ class ChatResult:
     model: str
 
 
-def _fails_over(exc: CVPathError) -> bool:
-    return isinstance(exc, ProviderUnavailable | AuthFailed | BadRequest | TruncatedOutput)
-
-
-def _is_retryable(exc: CVPathError) -> bool:
-    return isinstance(exc, ProviderUnavailable) and not isinstance(exc, ResponseTooLarge)
-
-
 @dataclass
 class _Run:
     """The state of one ``complete`` call."""
 
-    context: CallContext
-    request: ChatRequest
+    log: AttemptLog
     deadline: float
-    attempts: list[Attempt] = field(default_factory=list)
     failures: list[tuple[int, ProviderSpec, CVPathError]] = field(default_factory=list)
 
 
@@ -121,9 +86,7 @@ class ProviderChain:
         self._clock: Clock = clock or time.time
         self._sleep = sleep or time.sleep
         # Jitter only spreads retries out; it needs no cryptographic randomness.
-        self._rng = rng or random.Random()  # noqa: S311
-        self._base = backoff_base_s
-        self._cap = backoff_cap_s
+        self._backoff = Backoff(backoff_base_s, backoff_cap_s, rng or random.Random())  # noqa: S311
         self._http = http
         self._clients: dict[int, ChatClient] = {}
         self._lock = threading.Lock()
@@ -138,8 +101,9 @@ class ProviderChain:
 
         Each link sends its own ``model`` and waits at most its own ``timeout_s``, cut to
         what is left of the deadline; ``request.model`` and ``request.timeout_s`` are not
-        used (the chain's configuration decides)."""
-        run = _Run(context=context, request=request, deadline=self._clock() + self._deadline_s)
+        used (the chain's configuration decides). Every attempt carries ``context.turn``."""
+        log = AttemptLog(context, request, self._clock, self._recorder)
+        run = _Run(log=log, deadline=self._clock() + self._deadline_s)
         for position, spec in enumerate(self.specs):
             key: SecretStr | None = None
             if self._keys.needs_key(spec):
@@ -149,7 +113,7 @@ class ProviderChain:
                     continue
             outcome = self._try_link(run, position, spec, key)
             if isinstance(outcome, ChatResponse):
-                return ChatResult(outcome, run.attempts, spec.provider, spec.model)
+                return ChatResult(outcome, log.attempts, spec.provider, spec.model)
             run.failures.append((position, spec, outcome))
             if position + 1 < len(self.specs):
                 logger.warning(
@@ -161,7 +125,7 @@ class ProviderChain:
         self, run: _Run, position: int, spec: ProviderSpec, key: SecretStr | None
     ) -> ChatResponse | CVPathError:
         client = self._client(position, spec)
-        request = run.request.model_copy(update={"model": spec.model})
+        request = run.log.request.model_copy(update={"model": spec.model})
         failure: CVPathError | None = None
         for number in range(1, spec.max_retries + 2):
             remaining = run.deadline - self._clock()
@@ -173,50 +137,30 @@ class ProviderChain:
             try:
                 response = client.send(outgoing, timeout_s=timeout_s)
             except CVPathError as exc:
-                self._record(run, position, spec, number, started, timeout_s, outgoing, exc=exc)
-                if not _fails_over(exc):
+                run.log.record(position, spec, number, started, timeout_s, outgoing, exc=exc)
+                if not fails_over(exc):
                     raise
                 failure = exc
             else:
                 if response.finish_reason != "length":
-                    self._record(run, position, spec, number, started, timeout_s, outgoing, response=response)
+                    run.log.record(position, spec, number, started, timeout_s, outgoing, response=response)
                     return response
                 truncated = TruncatedOutput(
                     f"{spec.provider} {spec.model}: the answer stopped at max_tokens={request.max_tokens}",
                     details={"output_tokens": response.output_tokens},
                 )
-                self._record(
-                    run,
-                    position,
-                    spec,
-                    number,
-                    started,
-                    timeout_s,
-                    outgoing,
-                    exc=truncated,
-                    response=response,
+                run.log.record(
+                    position, spec, number, started, timeout_s, outgoing, exc=truncated, response=response
                 )
                 return truncated
-            if not _is_retryable(failure) or number > spec.max_retries:
+            if not is_retryable(failure) or number > spec.max_retries:
                 return failure
-            delay = self._backoff(number - 1, failure, run.deadline - self._clock())
+            delay = self._backoff.delay(number - 1, failure, run.deadline - self._clock())
             if delay is None:
                 return failure
             if delay > 0:
                 self._sleep(delay)
         raise AssertionError("unreachable: the last attempt returns")
-
-    def _backoff(self, retry: int, exc: CVPathError, remaining: float) -> float | None:
-        """Full jitter, and at least Retry-After; ``None`` when waiting is not worth it (move on)."""
-        delay = self._rng.uniform(0.0, min(self._cap, self._base * 2**retry))
-        retry_after = exc.details.get("retry_after_s")
-        if isinstance(retry_after, int | float):
-            if retry_after > self._cap:
-                return None
-            delay = max(delay, float(retry_after))
-        if delay + MIN_ATTEMPT_S >= remaining:
-            return None
-        return delay
 
     def _client(self, position: int, spec: ProviderSpec) -> ChatClient:
         client = self._clients.get(position)
@@ -242,74 +186,23 @@ class ProviderChain:
             f"{spec.provider} {spec.model}: no API key is configured ({hint})",
             details={"reason": "missing_key"},
         )
-        self._record(run, position, spec, 1, self._clock(), 0.0, None, exc=exc, error_code="missing_key")
+        run.log.record(position, spec, 1, self._clock(), 0.0, None, exc=exc, error_code="missing_key")
         run.failures.append((position, spec, exc))
-
-    def _record(
-        self,
-        run: _Run,
-        position: int,
-        spec: ProviderSpec,
-        number: int,
-        started: float,
-        timeout_s: float,
-        outgoing: OutgoingRequest | None,
-        *,
-        exc: CVPathError | None = None,
-        response: ChatResponse | None = None,
-        error_code: str | None = None,
-    ) -> None:
-        completed = self._clock()
-        status = "success" if exc is None else "timeout" if isinstance(exc, ProviderTimeout) else "error"
-        attempt = Attempt(
-            provider=spec.provider,
-            model=spec.model,
-            chain_position=position,
-            attempt=number,
-            status=status,
-            error_code=None if exc is None else error_code or exc.code,
-            error_message=None if exc is None else redact_text(exc.message),
-            input_tokens=response.input_tokens if response is not None else 0,
-            output_tokens=response.output_tokens if response is not None else 0,
-            started_at=started,
-            completed_at=completed,
-            duration_ms=max(0, round((completed - started) * 1000)),
-            parameters={
-                "temperature": run.request.temperature,
-                "max_tokens": run.request.max_tokens,
-                "timeout_s": timeout_s,
-            },
-            request=outgoing.for_record()
-            if outgoing is not None
-            else {"provider": spec.provider, "model": spec.model, "skipped": error_code},
-            response=_recorded_response(response, exc),
-        )
-        run.attempts.append(attempt)
-        logger.debug(
-            "llm attempt %s %s #%d: %s %s in %d ms",
-            spec.provider,
-            spec.model,
-            number,
-            status,
-            attempt.error_code or "",
-            attempt.duration_ms,
-        )
-        if self._recorder is not None:
-            self._recorder.record(run.context, attempt)
 
     def _deadline_exceeded(
         self, run: _Run, pending: tuple[int, ProviderSpec, CVPathError] | None
     ) -> CVPathError:
         failures = [*run.failures, pending] if pending else run.failures
         summary = f": {_summary(run, failures)}" if failures else ""
+        count = len(run.log.attempts)
         return ProviderUnavailable(
-            f"deadline of {self._deadline_s:g}s exceeded after {len(run.attempts)} attempts{summary}",
-            details={"reason": "deadline_exceeded", "attempts": len(run.attempts)},
+            f"deadline of {self._deadline_s:g}s exceeded after {count} attempts{summary}",
+            details={"reason": "deadline_exceeded", "attempts": count},
         )
 
     def _exhausted(self, run: _Run) -> CVPathError:
         last = run.failures[-1][2]
-        count = len(run.attempts)
+        count = len(run.log.attempts)
         if len(self.specs) == 1:
             message = f"{last.message} ({count} attempt{'s' if count > 1 else ''})"
         else:
@@ -321,22 +214,7 @@ class ProviderChain:
 
 
 def _summary(run: _Run, failures: Sequence[tuple[int, ProviderSpec, CVPathError]]) -> str:
-    parts = []
-    for position, spec, exc in failures:
-        count = sum(1 for attempt in run.attempts if attempt.chain_position == position)
-        parts.append(f"{spec.provider}/{spec.model} {exc.code} x{count}")
-    return ", ".join(parts)
-
-
-def _recorded_response(response: ChatResponse | None, exc: CVPathError | None) -> dict[str, Any] | None:
-    """The raw body on success (or truncation); on an error, the status and the provider's message."""
-    if response is not None:
-        return redact(response.raw)
-    if exc is None:
-        return None
-    body = exc.details.get("response")
-    if isinstance(body, dict):
-        return redact(body)
-    if "status" in exc.details:
-        return {"status": exc.details["status"], "error": exc.details.get("provider_message")}
-    return None
+    return ", ".join(
+        f"{spec.provider}/{spec.model} {exc.code} x{run.log.count(position)}"
+        for position, spec, exc in failures
+    )

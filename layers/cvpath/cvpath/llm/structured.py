@@ -8,6 +8,11 @@ The flow of one ``generate_structured`` call:
    user message listing the validation errors (field paths and messages, capped).
 4. If the second answer fails too, raise ``InvalidOutput``.
 
+Each chain call gets the turn in its context (``CallContext.turn``: 1 for the
+first ask, 2 for the re-ask), and the chain copies it onto every attempt it
+makes. Why: the chain numbers attempts from 1 on each call, so without the turn
+the re-ask's audit rows could be told from the first ask's only by their order.
+
 A truncated answer (``finish_reason == "length"``) is not re-asked: the chain
 raises ``TruncatedOutput`` for it, and asking again with the same ``max_tokens``
 would be truncated again.
@@ -54,7 +59,9 @@ class Completion(Protocol):
 
 
 class Completer(Protocol):
-    """What structured output needs from a provider chain."""
+    """What structured output needs from a provider chain.
+
+    The attempts it records and returns carry ``context.turn`` as their ``turn``."""
 
     def complete(self, request: ChatRequest, context: CallContext) -> Completion: ...
 
@@ -101,7 +108,7 @@ def generate_structured(
     attempts: list[Attempt] = []
     raw_outputs: list[str] = []
     errors: list[InvalidOutput] = []
-    for _turn in range(2):
+    for turn in (1, 2):  # the first ask, then at most one re-ask
         request = ChatRequest(
             model=model,
             system=prompt.system,
@@ -110,7 +117,8 @@ def generate_structured(
             max_tokens=max_tokens,
             timeout_s=timeout_s,
         )
-        text, call_attempts, value, error = _one_turn(completer, request, context, output_model, held)
+        turn_context = context.model_copy(update={"turn": turn})
+        text, call_attempts, value, error = _one_turn(completer, request, turn_context, output_model, held)
         attempts.extend(call_attempts)
         raw_outputs.append(text)
         if value is not None:

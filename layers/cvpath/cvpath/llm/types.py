@@ -80,6 +80,9 @@ class CallContext(_Strict):
     tier: str | None = None
     prompt_version: str | None = None
     schema_version: str | None = None
+    # Which ask of a structured-output call this chain call is: 1 the first ask, 2 the
+    # re-ask after a validation failure. The chain copies it onto each ``Attempt``.
+    turn: int = Field(default=1, ge=1)
 
 
 class Attempt(_Strict):
@@ -89,6 +92,9 @@ class Attempt(_Strict):
     model: str
     chain_position: int = Field(ge=0)
     attempt: int = Field(ge=1)
+    # 1 for the first ask, 2 for the re-ask (``CallContext.turn``): ``attempt`` starts at 1
+    # again on each chain call, so without it a re-ask's rows look like the first ask's.
+    turn: int = Field(default=1, ge=1)
     status: AttemptStatus
     error_code: str | None = None
     error_message: str | None = None
