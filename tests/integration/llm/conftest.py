@@ -11,13 +11,14 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from gateway_fakes import CANARIES, FakeClock
+from gateway_fakes import CANARIES
 from pydantic import SecretStr
 
 from cvpath.llm.clients.base import new_http_client
 from cvpath.llm.keys import KeySource
 from cvpath.llm.redact import forget_secrets
 from local.fake_llm import FakeLLMServer
+from local.fake_llm.clock import FakeClock
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 import pytest
-from gateway_fakes import FakeClock
 from pydantic import SecretStr
 
 from cvpath.errors import (
@@ -22,6 +21,7 @@ from cvpath.llm.chain import ProviderChain
 from cvpath.llm.keys import KeySource
 from cvpath.llm.types import CallContext, ChatMessage, ChatRequest, CollectingRecorder
 from local.fake_llm import FakeLLMServer, Fault, Reply, unused_port
+from local.fake_llm.clock import FakeClock
 
 CONTEXT = CallContext(run_id="run-42", agent="JOB_PARSER", user_id="user-1")
 REQUEST = ChatRequest(

@@ -39,23 +39,11 @@ from cvpath.llm.types import (
     FinishReason,
     ProviderSpec,
 )
+from local.fake_llm.clock import FakeClock
 
 CONTEXT = CallContext(run_id="run-1", agent="CV_TAILOR")
 REQUEST = ChatRequest(model="chain", system="sys", messages=[ChatMessage(role="user", content="hi")])
 Outcome = ChatResponse | CVPathError
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-        self.sleeps: list[float] = []
-
-    def time(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def answer(text: str = "ok", finish: FinishReason = "stop") -> ChatResponse:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from cvpath.telemetry import TelemetryEvent, set_telemetry
+from cvpath.telemetry import CollectingTelemetry, set_telemetry
 from cvpath_render import service
 from cvpath_render.handlers import http_handler
 
@@ -185,23 +185,15 @@ def test_extract_text_json_body_must_be_inline() -> None:
     assert "dataBase64" in json_body(response)["error"]["message"]
 
 
-class Collecting:
-    def __init__(self) -> None:
-        self.events: list[TelemetryEvent] = []
-
-    def emit(self, event: TelemetryEvent) -> None:
-        self.events.append(event)
-
-
 @pytest.fixture
-def telemetry() -> Iterator[Collecting]:
-    sink = Collecting()
+def telemetry() -> Iterator[CollectingTelemetry]:
+    sink = CollectingTelemetry()
     previous = set_telemetry(sink)
     yield sink
     set_telemetry(previous)
 
 
-def test_a_render_failure_is_reported_to_telemetry(telemetry: Collecting) -> None:
+def test_a_render_failure_is_reported_to_telemetry(telemetry: CollectingTelemetry) -> None:
     # Given a CV whose name is in a script the fonts cannot draw
     cv = example_cv()
     cv["basics"]["name"] = "\u0645\u0631\u064a\u0645 \u062d\u062f\u0627\u062f"
@@ -220,7 +212,7 @@ def test_a_render_failure_is_reported_to_telemetry(telemetry: Collecting) -> Non
 
 
 def test_an_unexpected_failure_is_a_500_without_internals(
-    telemetry: Collecting, monkeypatch: pytest.MonkeyPatch
+    telemetry: CollectingTelemetry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def explode(request: object) -> object:
         raise RuntimeError("Jane Doe lives at 12 Secret Street")

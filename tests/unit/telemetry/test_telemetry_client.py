@@ -7,16 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from cvpath.errors import AtsCheckFailed
-from cvpath.telemetry import TelemetryEvent, report_error, set_telemetry
+from cvpath.telemetry import CollectingTelemetry, TelemetryEvent, report_error, set_telemetry
 from cvpath.telemetry.client import NoOpTelemetry, fingerprint
-
-
-class Collecting:
-    def __init__(self) -> None:
-        self.events: list[TelemetryEvent] = []
-
-    def emit(self, event: TelemetryEvent) -> None:
-        self.events.append(event)
 
 
 class Exploding:
@@ -25,14 +17,14 @@ class Exploding:
 
 
 @pytest.fixture
-def collected() -> Iterator[Collecting]:
-    sink = Collecting()
+def collected() -> Iterator[CollectingTelemetry]:
+    sink = CollectingTelemetry()
     previous = set_telemetry(sink)
     yield sink
     set_telemetry(previous)
 
 
-def test_report_error_carries_code_and_fingerprint(collected: Collecting) -> None:
+def test_report_error_carries_code_and_fingerprint(collected: CollectingTelemetry) -> None:
     report_error("render.pdf", AtsCheckFailed("bullet 3 missing"), engine="v2")
     (event,) = collected.events
     assert event.kind == "error"
@@ -42,7 +34,7 @@ def test_report_error_carries_code_and_fingerprint(collected: Collecting) -> Non
     assert len(event.payload["fingerprint"]) == 32
 
 
-def test_foreign_exception_messages_are_not_sent(collected: Collecting) -> None:
+def test_foreign_exception_messages_are_not_sent(collected: CollectingTelemetry) -> None:
     report_error("render.pdf", ValueError("Jane Doe, 12 Secret Street"))
     (event,) = collected.events
     assert "Secret Street" not in event.model_dump_json()

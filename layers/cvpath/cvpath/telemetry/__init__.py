@@ -1,6 +1,7 @@
 """Fire-and-forget telemetry: events go to SQS without blocking the caller."""
 
 from cvpath.telemetry.client import (
+    CollectingTelemetry,
     NoOpTelemetry,
     TelemetryClient,
     TelemetryEvent,
@@ -10,6 +11,7 @@ from cvpath.telemetry.client import (
 )
 
 __all__ = [
+    "CollectingTelemetry",
     "NoOpTelemetry",
     "TelemetryClient",
     "TelemetryEvent",

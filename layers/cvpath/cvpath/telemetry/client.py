@@ -43,6 +43,16 @@ class NoOpTelemetry:
         return None
 
 
+class CollectingTelemetry:
+    """Keeps events in memory (tests, local tools), like ``CollectingRecorder`` for LLM attempts."""
+
+    def __init__(self) -> None:
+        self.events: list[TelemetryEvent] = []
+
+    def emit(self, event: TelemetryEvent) -> None:
+        self.events.append(event)
+
+
 _client: TelemetryClient = NoOpTelemetry()
 
 
