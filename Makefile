@@ -10,7 +10,7 @@ UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Folders that hold code mypy checks (functions/ joins once it has Python in it).
-CODE_DIRS := layers/cvpath/cvpath local functions/render
+CODE_DIRS := layers/cvpath/cvpath local functions/render functions/agents
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typer
 
+from local.commands.agent import agent_app
 from local.commands.db import db_app
 from local.commands.documents import extract_text_command, render_command
 from local.commands.llm import llm_app
@@ -20,6 +21,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(agent_app, name="agent")
 app.add_typer(db_app, name="db")
 app.add_typer(llm_app, name="llm")
 app.command("render")(render_command)

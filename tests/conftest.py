@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -33,3 +34,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         parts = item.path.parts
         if "integration" in parts or "e2e" in parts:
             item.add_marker(pytest.mark.db)
+
+
+CORPUS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """``../shared/corpus`` (real CVs and jobs with labels); the test skips when it is absent."""
+    if not (CORPUS_DIR / "labels").is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS_DIR}: these tests need ../shared/corpus")
+    return CORPUS_DIR

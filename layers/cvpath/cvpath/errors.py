@@ -233,3 +233,52 @@ class MalformedResponse(ProviderUnavailable):
     """The provider answered with something that is not its wire format (HTML, bad JSON)."""
 
     code = "provider_malformed_response"
+
+
+# --- the agents and the pipeline ---------------------------------------------------
+
+
+class UnparseableCV(ValidationFailed):
+    """The CV parse has no name, no entries and almost no text: refused, never padded out."""
+
+    code = "unparseable_cv"
+
+
+class NotAJobDescription(ValidationFailed):
+    """The job text is empty, or reads as something else (a recipe, lorem ipsum)."""
+
+    code = "not_a_job_description"
+
+
+class UnknownAgent(ConfigurationError):
+    http_status = 400
+    code = "unknown_agent"
+
+
+class RunNotFound(NotFound):
+    code = "run_not_found"
+
+
+class AgentInputMissing(Conflict):
+    """An agent ran before the step that writes its input (say, the tailor before the analyzer)."""
+
+    code = "agent_input_missing"
+
+
+# The error names a tailoring state machine's Retry and Catch match on. Every
+# error leaving an agent handler is reported under the nearest of these.
+PIPELINE_ERROR_NAMES: tuple[str, ...] = (
+    "UnparseableCV",
+    "ValidationFailed",
+    "QuotaExceeded",
+    "RateLimited",
+    "ProviderUnavailable",
+)
+
+
+def pipeline_error_name(exc: BaseException) -> str | None:
+    """The nearest ancestor of ``exc``'s class (itself included) named in ``PIPELINE_ERROR_NAMES``."""
+    for klass in type(exc).__mro__:
+        if klass.__name__ in PIPELINE_ERROR_NAMES:
+            return klass.__name__
+    return None

@@ -114,9 +114,13 @@ def test_an_unknown_provider_is_unknown_provider_listing_the_known(raw: object) 
 
 
 @pytest.mark.usefixtures("no_offline")
-def test_offline_without_a_registered_client_says_what_to_do() -> None:
-    with pytest.raises(UnknownProvider, match="no client registered"):
-        parse_chain(["openai:gpt-4o-mini", "offline:offline"])
+def test_offline_is_built_in_and_names_its_client_lazily() -> None:
+    specs = parse_chain(["openai:gpt-4o-mini", "offline:offline"])
+    assert [spec.provider for spec in specs] == ["openai", "offline"]
+    info = provider_info("offline")
+    # A "module:attribute" path: the agents are imported when the link is first used, not before.
+    assert info.target == "cvpath.agents.offline.provider:create_offline_client"
+    assert not info.needs_key
 
 
 @pytest.mark.usefixtures("no_offline")

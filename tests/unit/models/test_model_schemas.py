@@ -15,7 +15,17 @@ import pytest
 from cvpath.models import json_schemas
 
 SNAPSHOTS = Path(__file__).parent / "testdata" / "schemas"
-NAMES = ["CV", "Job", "Analysis", "TailoredCV", "Score"]
+NAMES = [
+    "CV",
+    "Job",
+    "Analysis",
+    "TailoredCV",
+    "Score",
+    "ValidationReport",
+    "GuardReport",
+    "TailorResult",
+    "ComparativeScore",
+]
 
 
 def _render(schema: dict[str, Any]) -> str:

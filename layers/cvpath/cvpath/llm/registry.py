@@ -5,9 +5,9 @@ The client module is imported only when a chain first uses that provider
 (``importlib``), so an agent whose chain is ``anthropic`` never imports the
 Gemini client. ``"provider:model"`` strings resolve here too.
 
-The offline provider lives in ``cvpath.agents``: it registers itself with
-``register_provider("offline", factory)`` (or a ``"module:attribute"`` path, to
-stay lazy).
+The offline provider lives in ``cvpath.agents.offline``; it is listed here by
+its ``"module:attribute"`` path, so the agents are imported only when a chain
+first reaches the offline link. Tests may replace it with ``register_provider``.
 """
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ _BUILTIN: dict[str, ProviderInfo] = {
         "gemini_api_key",
         True,
     ),
+    # Runs the agents' deterministic implementations in process: no key, no network.
+    "offline": ProviderInfo("offline", "cvpath.agents.offline.provider:create_offline_client"),
 }
 _registered: dict[str, ProviderInfo] = {}
 _lock = threading.Lock()
@@ -94,12 +96,6 @@ def provider_info(name: str) -> ProviderInfo:
     info = _registered.get(name) or _BUILTIN.get(name)
     if info is not None:
         return info
-    if name == "offline":
-        raise UnknownProvider(
-            "provider 'offline' has no client registered yet: import the offline agents "
-            "(they call register_provider('offline', ...)) before building the chain",
-            details={"provider": name},
-        )
     raise UnknownProvider(
         f"unknown provider {name!r}; known providers: {', '.join(known_providers())}",
         details={"provider": name, "known": known_providers()},

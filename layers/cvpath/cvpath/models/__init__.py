@@ -16,6 +16,16 @@ from cvpath.models.dates import PartialDate, date_span
 from cvpath.models.entry import Bullet, Entry
 from cvpath.models.job import Job, JobSkill, RemotePolicy, Requirement, RequirementKind, Seniority
 from cvpath.models.json_resume import cv_from_json_resume, cv_to_json_resume
+from cvpath.models.reports import (
+    ComparativeScore,
+    GuardFinding,
+    GuardFindingKind,
+    GuardReport,
+    Severity,
+    TailorResult,
+    ValidationIssue,
+    ValidationReport,
+)
 from cvpath.models.schemas import json_schemas
 from cvpath.models.score import (
     DimensionScore,
@@ -54,11 +64,15 @@ __all__ = [
     "Basics",
     "Bullet",
     "Certificate",
+    "ComparativeScore",
     "DerivedId",
     "DimensionScore",
     "Education",
     "Entry",
     "Evidence",
+    "GuardFinding",
+    "GuardFindingKind",
+    "GuardReport",
     "Interest",
     "Job",
     "JobSkill",
@@ -82,13 +96,17 @@ __all__ = [
     "Score",
     "SectionName",
     "Seniority",
+    "Severity",
     "Skill",
+    "TailorResult",
     "TailoredBullet",
     "TailoredCV",
     "TailoredEducation",
     "TailoredProject",
     "TailoredVolunteer",
     "TailoredWork",
+    "ValidationIssue",
+    "ValidationReport",
     "Volunteer",
     "Work",
     "cv_from_json_resume",

@@ -12,6 +12,7 @@ from cvpath.models.analysis import Analysis
 from cvpath.models.common import Model
 from cvpath.models.cv import CV
 from cvpath.models.job import Job
+from cvpath.models.reports import ComparativeScore, GuardReport, TailorResult, ValidationReport
 from cvpath.models.score import Score
 from cvpath.models.tailored import TailoredCV
 
@@ -21,6 +22,10 @@ SCHEMA_MODELS: dict[str, type[Model]] = {
     "Analysis": Analysis,
     "TailoredCV": TailoredCV,
     "Score": Score,
+    "ValidationReport": ValidationReport,
+    "GuardReport": GuardReport,
+    "TailorResult": TailorResult,
+    "ComparativeScore": ComparativeScore,
 }
 
 

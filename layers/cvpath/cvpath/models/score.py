@@ -38,6 +38,9 @@ class RequirementScore(Model):
     points: float = Field(ge=0)
     max_points: float = Field(gt=0)
     evidence_bullet_ids: list[RefId] = Field(default_factory=list)
+    reason: str | None = Field(
+        default=None, description="Why these points: the requirement and the evidence behind them"
+    )
 
     @model_validator(mode="after")
     def _points_follow_status(self) -> Self:
@@ -75,15 +78,19 @@ class DimensionScore(Model):
         default_factory=list,
         description="Requirement rows the value is computed from; empty for other measures",
     )
+    explanation: str | None = Field(default=None, description="How the value was computed, in a sentence")
 
     @classmethod
-    def from_requirements(cls, name: str, weight: float, rows: Sequence[RequirementScore]) -> DimensionScore:
+    def from_requirements(
+        cls, name: str, weight: float, rows: Sequence[RequirementScore], *, explanation: str | None = None
+    ) -> DimensionScore:
         """The dimension whose value is computed from ``rows`` by the documented rule."""
         return cls(
             name=name,
             weight=weight,
             value=requirements_value(rows),
             requirement_ids=[row.requirement_id for row in rows],
+            explanation=explanation,
         )
 
 

@@ -1,0 +1,1 @@
+"""Lambda handlers of the six agents: event -> cvpath.agents -> small result."""

@@ -1,0 +1,1 @@
+"""Deterministic implementations of the six agents: the offline provider."""
