@@ -1,0 +1,107 @@
+"""Lambda entry points of the six agents: event -> ``cvpath.agents.steps`` -> a small result.
+
+Each handler is one line into :func:`handle`. The state passes ids, not
+documents; the step loads its inputs from Postgres and stores its outputs there.
+Errors leave under the names the state machine's Retry/Catch match
+(:mod:`cvpath_agents.pipeline_errors`). Logs carry the run id and error codes,
+never CV or job text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from cvpath.agents.base import AgentName
+from cvpath.agents.steps import parse_event, run_step
+from cvpath.db.pool import get_pool
+from cvpath.errors import CVPathError
+from cvpath.telemetry import report_error
+from cvpath_agents.pipeline_errors import as_pipeline_error
+
+logger = Logger(service="agents")
+
+
+@contextmanager
+def step_connection() -> Iterator[psycopg.Connection[Any]]:
+    """A pooled connection in autocommit mode for one step.
+
+    Why autocommit: a step keeps its connection across LLM calls that can take
+    minutes; reads then end at once instead of idling in a transaction, and the
+    outputs are written in a transaction of their own.
+    """
+    with get_pool().connection() as conn:
+        conn.autocommit = True
+        try:
+            yield conn
+        finally:
+            if not conn.closed:
+                conn.autocommit = False
+
+
+def handle(agent: AgentName, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    logger.append_keys(agent=agent.value)
+    run_id: str | None = None
+    try:
+        step = parse_event(event)
+        run_id = str(step.run_id)
+        logger.append_keys(run_id=run_id)
+        with step_connection() as conn:
+            result = run_step(agent, step, conn=conn)
+    except CVPathError as exc:
+        named = as_pipeline_error(exc)
+        logger.warning("agent step failed", extra={"code": exc.code, "error_type": type(named).__name__})
+        report_error(f"agents.{agent.value}", exc, run_id=run_id)
+        raise named from exc
+    except Exception as exc:
+        # Why not logger.exception: a library's message (a failing row, say) can quote the CV.
+        logger.error("agent step failed unexpectedly", extra={"error_type": type(exc).__name__})
+        report_error(f"agents.{agent.value}", exc, run_id=run_id)
+        raise
+    logger.info("agent step done", extra={"status": result.status, "output_id": str(result.output_id)})
+    return result.model_dump(mode="json")
+
+
+@logger.inject_lambda_context(clear_state=True)
+def cv_parser_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return handle(AgentName.CV_PARSER, event, context)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def cv_validator_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return handle(AgentName.CV_VALIDATOR, event, context)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def job_parser_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return handle(AgentName.JOB_PARSER, event, context)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def job_analyzer_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return handle(AgentName.JOB_ANALYZER, event, context)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def cv_tailor_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return handle(AgentName.CV_TAILOR, event, context)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def comparative_scorer_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return handle(AgentName.COMPARATIVE_SCORER, event, context)
+
+
+HANDLERS = {
+    AgentName.CV_PARSER: cv_parser_handler,
+    AgentName.CV_VALIDATOR: cv_validator_handler,
+    AgentName.JOB_PARSER: job_parser_handler,
+    AgentName.JOB_ANALYZER: job_analyzer_handler,
+    AgentName.CV_TAILOR: cv_tailor_handler,
+    AgentName.COMPARATIVE_SCORER: comparative_scorer_handler,
+}
