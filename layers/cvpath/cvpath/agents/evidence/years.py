@@ -12,25 +12,12 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from cvpath.agents.offline.job_cues import NUMBER_WORDS, number_value
 from cvpath.models import CV, Job, Work, date_span
 
 _DAYS_PER_YEAR = 365.25
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "twelve": 12,
-    "fifteen": 15,
-}
 _YEARS_RE = re.compile(
-    r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s*(?:\+|plus)?\s*(?:(?:-|\u2013|to)\s*\d{1,2}\s*\+?\s*)?"
+    r"\b(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")\s*(?:\+|plus)?\s*(?:(?:-|\u2013|to)\s*\d{1,2}\s*\+?\s*)?"
     r"(?:\(\d{1,2}\)\s*)?(?:years?|yrs?)\b",
     re.IGNORECASE,
 )
@@ -41,8 +28,7 @@ def years_asked(text: str) -> int | None:
     match = _YEARS_RE.search(text)
     if match is None:
         return None
-    number = match.group(1).lower()
-    return _NUMBER_WORDS[number] if number in _NUMBER_WORDS else int(number)
+    return number_value(match.group(1))
 
 
 def _cv_dates(cv: CV) -> Iterator[str]:

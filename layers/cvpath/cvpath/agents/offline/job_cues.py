@@ -135,7 +135,8 @@ def job_seniority(title: str, body: str, min_years: int | None) -> Seniority | N
 
 # --- years of experience -------------------------------------------------------------
 
-_NUMBER_WORDS = {
+# Shared with cvpath.agents.evidence.years: one reading of "five years" everywhere.
+NUMBER_WORDS = {
     "one": 1,
     "two": 2,
     "three": 3,
@@ -151,7 +152,7 @@ _NUMBER_WORDS = {
     "fifteen": 15,
     "twenty": 20,
 }
-_NUM = r"(?:[0-9]{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
+_NUM = r"(?:[0-9]{1,2}|" + "|".join(NUMBER_WORDS) + r")"
 _YEARS_RE = re.compile(
     rf"(?P<upto>\bup to\s+)?\b(?P<low>{_NUM})(?:\s*\+)?(?:\s*(?:-|\u2013|to)\s*{_NUM})?(?:\s*\+)?"
     rf"\s*(?:\(\s*{_NUM}\s*\)\s*)?(?:years?|yrs?)\b",
@@ -174,8 +175,9 @@ class YearsMention:
     preferred: bool
 
 
-def _number(text: str) -> int:
-    return int(text) if text.isdigit() else _NUMBER_WORDS[text.lower()]
+def number_value(text: str) -> int:
+    """A count written as digits or as a word ("5", "five")."""
+    return int(text) if text.isdigit() else NUMBER_WORDS[text.lower()]
 
 
 def years_mentions(text: str, *, preferred: bool) -> list[YearsMention]:
@@ -191,7 +193,7 @@ def years_mentions(text: str, *, preferred: bool) -> list[YearsMention]:
     for match in _YEARS_RE.finditer(text):
         if match.group("upto"):
             continue
-        years = _number(match.group("low"))
+        years = number_value(match.group("low"))
         if 0 < years <= _MAX_YEARS:
             mentions.append(YearsMention(years, line_preferred))
     return mentions
