@@ -1,7 +1,7 @@
 # CVPath: two commands matter. `make demo` runs the product; `make test` runs the checks.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test lint typecheck pytest test-pg15 db-stop bench clean
+.PHONY: help setup demo test lint typecheck pytest test-pg15 db-stop bench clean infra-tools requirements requirements-check
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,8 +9,15 @@ TOOLS := .cvpath/tools
 UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
-# Folders that hold code mypy checks (functions/ joins once it has Python in it).
-CODE_DIRS := layers/cvpath/cvpath local functions/render functions/agents
+# Folders that hold code mypy checks.
+CODE_DIRS := layers/cvpath/cvpath local functions/render functions/agents functions/pipeline \
+	functions/telemetry functions/api functions/admin
+# SAM CLI and cfn-lint live in their own environment: SAM pins many packages of its own.
+SAM_VERSION := 1.170.0
+CFN_LINT_SERVERLESS_VERSION := 0.3.6
+SAM_TOOLS := $(TOOLS)/sam
+# `sam build` needs the Lambda runtime's python3.12 on PATH (pyenv keeps it here).
+export PYENV_VERSION ?= 3.11.7:3.12.1:3.13.0
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -27,9 +34,26 @@ setup: $(if $(filter $(TOOLS)/bin/uv,$(UV)),$(TOOLS)/bin/uv)  ## build .venv fro
 	  $(UV) sync --locked --quiet --python "$$PY"
 	@local/system-deps
 
-demo: setup  ## start the local database, migrate, run the main job
+demo: setup  ## start the local database, migrate, tailor the bundled sample CV to the sample job
 	$(BIN)/cvpath db migrate
-	$(BIN)/cvpath db status
+	$(BIN)/cvpath tailor --cv examples/sample_cv.pdf --job examples/sample_job.txt --out out/demo \
+	  --cover-letter pdf
+
+infra-tools: $(SAM_TOOLS)/bin/sam  ## SAM CLI + cfn-lint (serverless rules) in .cvpath/tools/sam
+
+$(SAM_TOOLS)/bin/sam:
+	@echo "setup: installing SAM CLI $(SAM_VERSION) and cfn-lint-serverless into $(SAM_TOOLS) (about 2 min, once)"
+	@PY=$$(local/find-python) && "$$PY" -m venv $(SAM_TOOLS) && \
+	  $(SAM_TOOLS)/bin/pip install --quiet --disable-pip-version-check \
+	    aws-sam-cli==$(SAM_VERSION) cfn-lint-serverless==$(CFN_LINT_SERVERLESS_VERSION) 2>&1 \
+	  | grep -v "is ignored: it is neither a file nor a directory" || true
+	@test -x $(SAM_TOOLS)/bin/sam
+
+requirements: setup  ## regenerate the Lambda requirements.txt files from uv.lock
+	UV=$(UV) local/lambda-requirements write
+
+requirements-check: setup  ## fail when a Lambda requirements.txt is stale against uv.lock
+	UV=$(UV) local/lambda-requirements check
 
 lint: setup  ## ruff check, ruff format --check
 	$(BIN)/ruff check .
@@ -38,13 +62,13 @@ lint: setup  ## ruff check, ruff format --check
 typecheck: setup  ## mypy on the code folders
 	$(BIN)/mypy $(CODE_DIRS)
 
-pytest: setup  ## the whole pytest suite (embedded PostgreSQL 18 unless DATABASE_URL is set)
+pytest: setup infra-tools  ## the whole pytest suite (embedded PostgreSQL 18 unless DATABASE_URL is set)
 	$(BIN)/pytest
 
 test-pg15: setup  ## the database tests again, on the Debian PostgreSQL 15 cluster
 	local/test-pg15
 
-test: setup lint typecheck pytest test-pg15  ## setup, lint, typecheck, pytest, then the PostgreSQL 15 run
+test: setup infra-tools requirements-check lint typecheck pytest test-pg15  ## everything: lint, types, pytest (with sam validate/build), PostgreSQL 15
 
 bench: setup  ## benchmarks (print figures; not timed tests)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -47,6 +47,15 @@ class Settings(BaseModel):
     # Where platform keys live in AWS (SSM SecureString path prefix), when not in the environment.
     llm_key_parameter_prefix: str | None = None
 
+    # AWS wiring, from template.yaml's environment (the local runtime sets the same names).
+    # In AWS the database URL is not in the environment: this SSM SecureString
+    # (or Secrets Manager) name holds it, read once and cached.
+    database_url_parameter: str | None = None
+    artifacts_bucket: str | None = None
+    telemetry_queue_url: str | None = None
+    # Where the BYOK vault's master key lives (SSM/Secrets Manager name); the key itself never here.
+    vault_key_parameter: str | None = None
+
 
 def _from_environ(environ: dict[str, str]) -> Settings:
     values: dict[str, object] = {}
@@ -65,6 +74,10 @@ def _from_environ(environ: dict[str, str]) -> Settings:
         "GEMINI_API_KEY": "gemini_api_key",
         "OPENROUTER_API_KEY": "openrouter_api_key",
         "CVPATH_LLM_KEY_PARAMETER_PREFIX": "llm_key_parameter_prefix",
+        "CVPATH_DATABASE_URL_PARAMETER": "database_url_parameter",
+        "ARTIFACTS_BUCKET": "artifacts_bucket",
+        "TELEMETRY_QUEUE_URL": "telemetry_queue_url",
+        "CVPATH_VAULT_KEY_PARAMETER": "vault_key_parameter",
     }
     for env_name, field in mapping.items():
         if environ.get(env_name):

@@ -1,0 +1,1 @@
+"""The pipeline's own Lambda functions: run lifecycle states, migrations, schedules."""

@@ -1,0 +1,126 @@
+"""Stub entry points (telemetry, quota reset, public and admin APIs) and the migrations function's files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from cvpath_admin.app import handler as admin_handler
+from cvpath_api.app import handler as public_handler
+from cvpath_pipeline.migrations import BUNDLED_SQL_DIR, migrations_dir
+from cvpath_pipeline.quota_reset import handler as quota_reset_handler
+from cvpath_telemetry.aggregation import handler as aggregation_handler
+from cvpath_telemetry.consumer import handler as consumer_handler
+from cvpath_telemetry.ingest import handler as ingest_handler
+
+from cvpath.config import Settings
+from cvpath.not_implemented import describe_request, http_not_implemented
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS_DIR = ROOT / "events"
+# The stubs never read their context.
+CONTEXT = LambdaContext()
+
+
+def load_event(name: str) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((EVENTS_DIR / name).read_text(encoding="utf-8"))
+    return event
+
+
+def error_of(response: dict[str, Any]) -> dict[str, Any]:
+    assert response["statusCode"] == 501
+    assert response["headers"]["content-type"] == "application/json"
+    error: dict[str, Any] = json.loads(response["body"])["error"]
+    return error
+
+
+@pytest.mark.parametrize(
+    ("handler", "event_file", "issue"),
+    [
+        (ingest_handler, "telemetry_ingest.json", 8),
+        (admin_handler, "admin_api.json", 10),
+    ],
+)
+def test_http_stubs_answer_501_with_the_error_body(handler: Any, event_file: str, issue: int) -> None:
+    event = load_event(event_file)
+    error = error_of(handler(event, CONTEXT))
+    assert error["code"] == "not_implemented"
+    assert error["details"]["issue"] == issue
+    assert error["details"]["feature"]
+    assert error["message"].startswith(f"{event['requestContext']['http']['method']} {event['rawPath']}: ")
+
+
+def test_public_api_health_answers_200() -> None:
+    response = public_handler(load_event("public_api.json"), CONTEXT)
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"]) == {"status": "ok"}
+
+
+def test_public_api_other_routes_are_501_even_with_health_in_the_path() -> None:
+    event = load_event("public_api.json")
+    event["requestContext"]["http"]["method"] = "POST"
+    assert error_of(public_handler(event, CONTEXT))["details"] == {
+        "feature": "the public app API",
+        "issue": 9,
+    }
+    event["requestContext"]["http"]["method"] = "GET"
+    event["rawPath"] = "/api/health/extra"
+    assert error_of(public_handler(event, CONTEXT))["code"] == "not_implemented"
+
+
+@pytest.mark.parametrize(
+    "event",
+    [{}, {"requestContext": "nonsense"}, {"requestContext": {"http": None}, "rawPath": 7}, {"rawPath": "/x"}],
+)
+def test_malformed_http_events_still_get_a_clean_501(event: dict[str, Any]) -> None:
+    assert error_of(admin_handler(event, CONTEXT))["message"].startswith("request: ")
+    assert error_of(public_handler(event, CONTEXT))["code"] == "not_implemented"
+
+
+def test_the_501_message_leaves_out_the_query_and_caps_the_path() -> None:
+    event = {
+        "rawPath": "/a" * 500,
+        "rawQueryString": "token=abc",
+        "requestContext": {"http": {"method": "get"}},
+    }
+    described = describe_request(event)
+    assert described.startswith("GET /a/a")
+    assert len(described) <= len("GET ") + 200
+    assert "token" not in json.dumps(http_not_implemented(event, feature="f", issue=1))
+
+
+def test_the_consumer_stub_hands_every_message_back_to_the_queue() -> None:
+    event = load_event("telemetry_consumer.json")
+    result = consumer_handler(event, CONTEXT)
+    assert result == {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"]]}
+    assert len(result["batchItemFailures"]) == 2
+
+
+@pytest.mark.parametrize("event", [{}, {"Records": None}, {"Records": [{"body": "no id"}, "junk"]}])
+def test_the_consumer_stub_survives_malformed_batches(event: dict[str, Any]) -> None:
+    assert consumer_handler(event, CONTEXT) == {"batchItemFailures": []}
+
+
+@pytest.mark.parametrize(
+    ("handler", "event_file", "issue"),
+    [(aggregation_handler, "usage_aggregation.json", 8), (quota_reset_handler, "quota_reset.json", 7)],
+)
+def test_scheduled_stubs_report_not_implemented(handler: Any, event_file: str, issue: int) -> None:
+    result = handler(load_event(event_file), CONTEXT)
+    assert result["status"] == "not_implemented"
+    assert result["issue"] == issue
+
+
+def test_migrations_use_the_configured_folder_when_it_exists(tmp_path: Path) -> None:
+    assert migrations_dir(Settings(sql_dir=tmp_path)) == tmp_path
+
+
+def test_migrations_fall_back_to_the_bundled_copy_of_sql(tmp_path: Path) -> None:
+    # In Lambda the layer's default <checkout>/sql resolves to /sql, which does not exist.
+    assert migrations_dir(Settings(sql_dir=tmp_path / "absent")) == BUNDLED_SQL_DIR
+    bundled = sorted(p.name for p in BUNDLED_SQL_DIR.glob("*.sql"))
+    assert bundled
+    assert bundled == sorted(p.name for p in (ROOT / "sql").glob("*.sql"))
