@@ -1,4 +1,4 @@
-"""Suite-wide options. Database fixtures live in tests/integration/conftest.py."""
+"""Suite-wide options and fixtures. The database fixtures live in tests/db_fixtures.py."""
 
 from __future__ import annotations
 
@@ -6,6 +6,20 @@ import os
 from pathlib import Path
 
 import pytest
+
+# Registered here so that tests/integration and tests/e2e share one copy.
+from db_fixtures import (  # noqa: F401
+    conn,
+    db,
+    empty_db_url,
+    fresh_db_url,
+    pooled_db,
+    seed_run,
+    server_url,
+    shared_db_url,
+    sql_dir,
+    template_db,
+)
 
 # The LLM kill switch: only loopback (the fake provider servers) is reachable
 # from the suite. Set before any settings are read.

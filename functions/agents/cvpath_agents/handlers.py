@@ -3,45 +3,25 @@
 Each handler is one line into :func:`handle`. The state passes ids, not
 documents; the step loads its inputs from Postgres and stores its outputs there.
 Errors leave under the names the state machine's Retry/Catch match
-(:mod:`cvpath_agents.pipeline_errors`). Logs carry the run id and error codes,
+(:mod:`cvpath.pipeline_errors`). Logs carry the run id and error codes,
 never CV or job text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-import psycopg
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cvpath.agents.base import AgentName
 from cvpath.agents.steps import parse_event, run_step
-from cvpath.db.pool import get_pool
+from cvpath.db.pool import step_connection
 from cvpath.errors import CVPathError
+from cvpath.pipeline_errors import as_pipeline_error
 from cvpath.telemetry import report_error
-from cvpath_agents.pipeline_errors import as_pipeline_error
 
 logger = Logger(service="agents")
-
-
-@contextmanager
-def step_connection() -> Iterator[psycopg.Connection[Any]]:
-    """A pooled connection in autocommit mode for one step.
-
-    Why autocommit: a step keeps its connection across LLM calls that can take
-    minutes; reads then end at once instead of idling in a transaction, and the
-    outputs are written in a transaction of their own.
-    """
-    with get_pool().connection() as conn:
-        conn.autocommit = True
-        try:
-            yield conn
-        finally:
-            if not conn.closed:
-                conn.autocommit = False
 
 
 def handle(agent: AgentName, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

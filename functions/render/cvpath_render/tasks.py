@@ -3,15 +3,29 @@
 Why S3 and not the state payload: Step Functions caps a state's input and
 output at 256 KB, and a CV PDF or its text can exceed that. boto3 is imported
 here only, so the HTTP render path never pays for it.
+
+``extract_cv_handler`` and ``render_run_handler`` are the tailoring state
+machine's ExtractText and Render states (ids in, ids and S3 locations out);
+``run_extract`` and ``run_render`` serve the generic render tasks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from cvpath.config import get_settings
+from cvpath.errors import ConfigurationError, CVPathError, pipeline_error_name
+from cvpath.pipeline_errors import as_pipeline_error
 from cvpath.telemetry import report_error
 from cvpath_render import service
 from cvpath_render.requests import ExtractTextTask, RenderTask, S3Location
+
+logger = Logger(service="render")
 
 # The text is returned inline below this size; above it, an output location is required.
 INLINE_TEXT_LIMIT = 64 * 1024
@@ -70,3 +84,55 @@ def run_render(event: dict[str, Any]) -> dict[str, Any]:
 
 def _put(location: S3Location, data: bytes, content_type: str) -> None:
     _s3().put_object(Bucket=location.bucket, Key=location.key, Body=data, ContentType=content_type)
+
+
+@contextmanager
+def _named_errors(state: str, event: object) -> Iterator[None]:
+    """Errors leave under their pipeline name (the ASL's Catch matches it); logs carry codes only."""
+    run_id = event.get("run_id") if isinstance(event, dict) else None
+    try:
+        yield
+    except CVPathError as exc:
+        # An error already raised under its pipeline name keeps its details (the document's own code).
+        named = exc if pipeline_error_name(exc) == type(exc).__name__ else as_pipeline_error(exc)
+        logger.warning(f"{state} failed", extra={"code": exc.code, "error_type": type(named).__name__})
+        report_error(f"render.{state}", exc, run_id=str(run_id) if run_id else None)
+        if named is exc:
+            raise
+        raise named from exc
+    except Exception as exc:
+        # Why not the message: a library's error text can quote the document.
+        logger.error(f"{state} failed unexpectedly", extra={"error_type": type(exc).__name__})
+        report_error(f"render.{state}", exc, run_id=str(run_id) if run_id else None)
+        raise
+
+
+@logger.inject_lambda_context(clear_state=True)
+def extract_cv_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """ExtractText: the uploaded CV's text becomes the run's snapshot; returns its id, chars and pages."""
+    from cvpath.db.pool import step_connection
+    from cvpath_render.run_extract import extract_run_cv
+
+    with _named_errors("ExtractText", event):
+        logger.append_keys(run_id=str(event.get("run_id")) if isinstance(event, dict) else None)
+        with step_connection() as conn:
+            result = extract_run_cv(event, conn, _s3())
+    logger.info("CV text extracted", extra={"chars": result["chars"], "pages": result["pages"]})
+    return result
+
+
+@logger.inject_lambda_context(clear_state=True)
+def render_run_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Render: the tailored CV (and cover letter) to S3 under runs/<run_id>/; returns the artifacts."""
+    from cvpath.db.pool import step_connection
+    from cvpath_render.run_render import render_run
+
+    with _named_errors("Render", event):
+        logger.append_keys(run_id=str(event.get("run_id")) if isinstance(event, dict) else None)
+        bucket = get_settings().artifacts_bucket
+        if not bucket:
+            raise ConfigurationError("ARTIFACTS_BUCKET is not set: the Render state has nowhere to put files")
+        with step_connection() as conn:
+            result = render_run(event, conn, _s3(), bucket)
+    logger.info("run rendered", extra={"artifacts": [a["filename"] for a in result["artifacts"]]})
+    return result

@@ -1,4 +1,4 @@
-"""Errors leaving an agent handler, named for the state machine's Retry and Catch.
+"""Errors leaving a pipeline task (agents, extraction, render), named for the state machine's Retry and Catch.
 
 Lambda reports an uncaught exception's class name as its ``errorType``, and
 Step Functions matches ``ErrorEquals`` against it. So an error with a pipeline

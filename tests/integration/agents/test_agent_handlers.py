@@ -25,6 +25,7 @@ from cvpath.errors import (
     UnparseableCV,
     ValidationFailed,
 )
+from cvpath.pipeline_errors import as_pipeline_error
 from cvpath.telemetry import CollectingTelemetry, set_telemetry
 from cvpath_agents.handlers import (
     HANDLERS,
@@ -33,7 +34,6 @@ from cvpath_agents.handlers import (
     cv_validator_handler,
     job_parser_handler,
 )
-from cvpath_agents.pipeline_errors import as_pipeline_error
 from local.lambda_runtime import local_context
 
 # The conftest fixture: creates a run and returns its id.

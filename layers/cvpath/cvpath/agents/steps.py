@@ -27,7 +27,8 @@ from cvpath.db.runs import RunRecord, default_chain, load_run
 from cvpath.errors import ValidationFailed
 from cvpath.llm.audit import AuditLogRecorder
 from cvpath.llm.keys import KeySource
-from cvpath.llm.types import CallContext
+from cvpath.llm.registry import provider_info
+from cvpath.llm.types import CallContext, ProviderSpec
 
 DepsFactory = Callable[[AgentName, RunRecord], AgentDeps]
 StepStatus = Literal["succeeded", "reused"]
@@ -80,6 +81,7 @@ def default_deps(conn: psycopg.Connection[Any], agent: AgentName, run: RunRecord
     row) and the offline link, last in every default chain, answers.
     """
     chain = default_chain(conn, agent.chain_key)
+    specs = pin_provider(chain.specs, run.pinned_provider, agent) if run.pinned_provider else chain.specs
     context = CallContext(
         run_id=str(run.id),
         agent=agent.chain_key,
@@ -88,7 +90,7 @@ def default_deps(conn: psycopg.Connection[Any], agent: AgentName, run: RunRecord
         tier=run.tier,
     )
     return AgentDeps.for_chain(
-        chain.specs,
+        specs,
         context=context,
         # Without a connection each row commits at once: the audit trail survives a failed step.
         recorder=AuditLogRecorder(),
@@ -96,6 +98,24 @@ def default_deps(conn: psycopg.Connection[Any], agent: AgentName, run: RunRecord
         temperature=chain.temperature,
         max_tokens=chain.max_output_tokens,
     )
+
+
+def pin_provider(specs: list[ProviderSpec], provider: str, agent: AgentName) -> list[ProviderSpec]:
+    """The links of ``specs`` served by ``provider``, in order: a run pinned to one provider.
+
+    Why no offline safety net for a pinned link: whoever pins a provider wants
+    its answers, and a missing key or an outage should say so (and reach the
+    state machine's Retry), not be papered over. An agent whose chain has no
+    such link keeps its chain: the report names the provider of every answer.
+    ``offline`` is always available, whether or not the chain names it.
+    """
+    provider_info(provider)  # UnknownProvider for a name that is not registered
+    pinned = [spec for spec in specs if spec.provider == provider]
+    if pinned:
+        return pinned
+    if provider == "offline":
+        return [ProviderSpec(provider="offline", model="offline")]
+    return specs
 
 
 def run_step(

@@ -7,6 +7,8 @@ connection at cold start, and one that does reuses the pool across invocations.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -32,11 +34,29 @@ def connection_kwargs(settings: Settings) -> dict[str, Any]:
 def database_url(settings: Settings | None = None) -> str:
     """The configured connection URL, or a clear error when there is none."""
     settings = settings or get_settings()
+    if settings.database_url is None and settings.database_url_parameter:
+        return _url_from_parameter(settings.database_url_parameter)
     if settings.database_url is None:
         raise ConfigurationError(
             "DATABASE_URL is not set; locally, run a `cvpath db ...` command to start the embedded database"
         )
     return settings.database_url.get_secret_value()
+
+
+def _url_from_parameter(name: str) -> str:
+    """The URL from SSM (a parameter name) or Secrets Manager (an ARN), cached for 5 minutes.
+
+    Why lazy: Powertools parameters pulls in boto3, which only AWS deployments need.
+    """
+    from aws_lambda_powertools.utilities import parameters
+
+    if name.startswith("arn:aws:secretsmanager:"):
+        value = parameters.get_secret(name, max_age=300)
+    else:
+        value = parameters.get_parameter(name, decrypt=True, max_age=300)
+    if not isinstance(value, str) or not value:
+        raise ConfigurationError("the database URL parameter is empty", details={"parameter": name})
+    return value
 
 
 def get_pool() -> ConnectionPool[psycopg.Connection[TupleRow]]:
@@ -57,6 +77,23 @@ def get_pool() -> ConnectionPool[psycopg.Connection[TupleRow]]:
                 name="cvpath",
             )
     return _pool
+
+
+@contextmanager
+def step_connection() -> Iterator[psycopg.Connection[Any]]:
+    """A pooled connection in autocommit mode for one pipeline task (an agent step, Admit, Render...).
+
+    Why autocommit: a step keeps its connection across LLM calls that can take
+    minutes; reads then end at once instead of idling in a transaction, and
+    writes that belong together use a transaction of their own.
+    """
+    with get_pool().connection() as conn:
+        conn.autocommit = True
+        try:
+            yield conn
+        finally:
+            if not conn.closed:
+                conn.autocommit = False
 
 
 def close_pool() -> None:

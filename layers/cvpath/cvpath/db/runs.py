@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -46,6 +46,14 @@ class RunRecord:
     status: str
     # The tier Admit decided (None before Admit ran); copied onto audit rows.
     tier: str | None = None
+    # What the run was started with: {"provider": pinned provider, "cover_letter": ...}.
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pinned_provider(self) -> str | None:
+        """The provider this run must use instead of the default chain (``cvpath tailor --provider``)."""
+        value = self.options.get("provider")
+        return value if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,7 @@ def load_run(conn: psycopg.Connection[Any], run_id: UUID) -> RunRecord:
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
             """SELECT id, user_id, guest_id, import_data_id, job_data_id, status::text AS status,
-                      tier::text AS tier
+                      tier::text AS tier, options
                FROM public.pipeline_runs WHERE id = %s""",
             [run_id],
         )
@@ -188,14 +196,21 @@ def insert_run(
     import_data_id: UUID | None,
     job_data_id: UUID | None,
     run_id: UUID | None = None,
+    engine: str = "v1",
+    options: dict[str, Any] | None = None,
 ) -> UUID:
-    """A QUEUED run over the given snapshots."""
+    """A QUEUED run over the given snapshots.
+
+    ``import_data_id`` is None for an uploaded PDF or DOCX: the ExtractText state
+    creates that snapshot from the file and attaches it.
+    """
     return _returning_id(
         conn,
-        """INSERT INTO public.pipeline_runs (id, user_id, guest_id, import_data_id, job_data_id)
-           VALUES (coalesce(%s, gen_random_uuid()), %s, %s, %s, %s)
+        """INSERT INTO public.pipeline_runs
+               (id, user_id, guest_id, import_data_id, job_data_id, engine, options)
+           VALUES (coalesce(%s, gen_random_uuid()), %s, %s, %s, %s, %s, %s)
            ON CONFLICT (id) DO NOTHING RETURNING id""",
-        [run_id, owner.user_id, owner.guest_id, import_data_id, job_data_id],
+        [run_id, owner.user_id, owner.guest_id, import_data_id, job_data_id, engine, Jsonb(options or {})],
         run_id,
     )
 

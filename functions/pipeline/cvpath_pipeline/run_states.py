@@ -1,0 +1,143 @@
+"""Lambda entry points of the run's own states: Admit, Settle and MarkFailed.
+
+Each parses its event, makes one call into ``cvpath.db.run_status`` and
+returns a small result. Errors leave under the names the state machine's
+Catch matches (:mod:`cvpath.pipeline_errors`). Logs carry the run id and error
+codes, never an error message (it can quote a CV) or a secret. Imports stay
+light: no boto3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from cvpath.db import run_status
+from cvpath.db.pool import step_connection
+from cvpath.errors import Conflict, CVPathError, ValidationFailed
+from cvpath.pipeline_errors import as_pipeline_error
+from cvpath.telemetry import report_error
+from cvpath_pipeline.run_failure import read_failure
+
+logger = Logger(service="pipeline")
+
+
+class RunEvent(BaseModel):
+    """A state's input: the run id and, for Settle and MarkFailed, the execution's id.
+
+    Why other keys are ignored: a state may be handed more of the execution's input than it reads.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    run_id: UUID
+    execution_id: str | None = Field(default=None, max_length=2048)
+
+
+def parse_run_event(event: object, state: str) -> RunEvent:
+    """The event as a ``RunEvent``; ``ValidationFailed`` naming the fields (never their values)."""
+    if not isinstance(event, dict):
+        raise ValidationFailed(
+            f"the {state} event is a JSON object with a run_id, not {type(event).__name__}",
+            details={"state": state, "type": type(event).__name__},
+        )
+    try:
+        return RunEvent.model_validate(event)
+    except ValidationError as exc:
+        fields = [".".join(str(p) for p in error["loc"]) for error in exc.errors(include_input=False)]
+    raise ValidationFailed(f"invalid {state} event: check {', '.join(fields)}", details={"fields": fields})
+
+
+@contextmanager
+def named_errors(state: str, event: object) -> Iterator[None]:
+    """Re-raise our errors under their pipeline name, report every failure, log only codes."""
+    run_id = event.get("run_id") if isinstance(event, dict) else None
+    try:
+        yield
+    except CVPathError as exc:
+        named = as_pipeline_error(exc)
+        logger.warning(f"{state} failed", extra={"code": exc.code, "error_type": type(named).__name__})
+        report_error(f"pipeline.{state}", exc, run_id=str(run_id) if run_id else None)
+        raise named from exc
+    except Exception as exc:
+        logger.error(f"{state} failed unexpectedly", extra={"error_type": type(exc).__name__})
+        report_error(f"pipeline.{state}", exc, run_id=str(run_id) if run_id else None)
+        raise
+
+
+@logger.inject_lambda_context(clear_state=True)
+def admit_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Start the run: QUEUED -> RUNNING.
+
+    Governance (issue 7) adds here what may refuse a run before any work: the
+    FREE quota, the PAID balance reservation and the BYOK key's status.
+    """
+    with named_errors("Admit", event):
+        parsed = parse_run_event(event, "Admit")
+        logger.append_keys(run_id=str(parsed.run_id))
+        with step_connection() as conn:
+            run_status.mark_running(conn, parsed.run_id, parsed.execution_id)
+    logger.info("run admitted")
+    return {"run_id": str(parsed.run_id), "admitted": True}
+
+
+@logger.inject_lambda_context(clear_state=True)
+def settle_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Finish the run as SUCCEEDED with its actual LLM cost.
+
+    The ledger charge against the reservation made at Admit comes with issue 7.
+    """
+    with named_errors("Settle", event):
+        parsed = parse_run_event(event, "Settle")
+        logger.append_keys(run_id=str(parsed.run_id))
+        with step_connection() as conn:
+            cost = run_status.run_cost(conn, parsed.run_id)
+            status = run_status.mark_succeeded(
+                conn, parsed.run_id, actual_cost=cost, execution_arn=parsed.execution_id
+            )
+        if status != "SUCCEEDED":
+            raise Conflict(
+                f"run {parsed.run_id} had already finished as {status}; it cannot succeed",
+                details={"run_id": str(parsed.run_id), "status": status},
+            )
+    logger.info("run settled", extra={"actual_cost": str(cost)})
+    return {"run_id": str(parsed.run_id), "status": "SUCCEEDED", "actual_cost": str(cost)}
+
+
+@logger.inject_lambda_context(clear_state=True)
+def mark_failed_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Record a caught failure on the run: FAILED, or REJECTED for a refusal such as QuotaExceeded.
+
+    A failure that cannot be read still fails the run, as ``Unknown``. A run that
+    had already finished keeps its first outcome.
+    """
+    with named_errors("MarkFailed", event):
+        parsed = parse_run_event(event, "MarkFailed")
+        logger.append_keys(run_id=str(parsed.run_id))
+        failure = read_failure(event.get("failure"))
+        with step_connection() as conn:
+            run_status.mark_failed(
+                conn,
+                parsed.run_id,
+                status=failure.outcome,
+                error_code=failure.error_code,
+                error_message=failure.error_message,
+                error_state=failure.error_state,
+                execution_arn=parsed.execution_id,
+            )
+    logger.info(
+        "run marked failed",
+        extra={"outcome": failure.outcome, "error_code": failure.error_code, "state": failure.error_state},
+    )
+    return {
+        "run_id": str(parsed.run_id),
+        "outcome": failure.outcome,
+        "error_code": failure.error_code,
+        "error_state": failure.error_state,
+    }
