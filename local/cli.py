@@ -13,6 +13,7 @@ from local.commands.agent import agent_app
 from local.commands.db import db_app
 from local.commands.documents import extract_text_command, render_command
 from local.commands.llm import llm_app
+from local.commands.pipeline import serve_command, tailor_command, trace_command
 
 app = typer.Typer(
     name="cvpath",
@@ -26,6 +27,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(llm_app, name="llm")
 app.command("render")(render_command)
 app.command("extract-text")(extract_text_command)
+app.command("tailor")(tailor_command)
+app.command("trace")(trace_command)
+app.command("serve")(serve_command)
 
 
 def main() -> None:

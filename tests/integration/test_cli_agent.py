@@ -29,7 +29,7 @@ def run_cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_bundled_events_name_the_sample_run() -> None:
-    assert sorted(path.stem for path in EVENTS.glob("*.json")) == sorted(AGENTS)
+    assert set(AGENTS) <= {path.stem for path in EVENTS.glob("*.json")}
     for agent in AGENTS:
         assert json.loads((EVENTS / f"{agent}.json").read_text()) == {"run_id": str(SAMPLE_RUN_ID)}
 
