@@ -24,12 +24,9 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
-from psycopg import sql
-from psycopg.conninfo import make_conninfo
+from scratch_database import scratch_database, server_url
 
-from cvpath.config import get_settings
 from cvpath.db.guests import migrate_guest_to_user
-from cvpath.db.migrate import migrate
 
 Conn = psycopg.Connection[Any]
 
@@ -159,17 +156,6 @@ COUNT_PARAMS = {
 }
 
 
-def server_url(explicit: str | None) -> str:
-    if explicit:
-        return explicit
-    settings = get_settings()
-    if settings.database_url is not None:
-        return settings.database_url.get_secret_value()
-    from local.database import resolve_database_url  # the no-Docker runtime; never shipped
-
-    return resolve_database_url()
-
-
 def scalar(conn: Conn, query: str, params: list[Any] | None = None) -> Any:
     row = conn.execute(query, params).fetchone()
     if row is None:
@@ -224,22 +210,9 @@ def single_table_baseline(conn: Conn) -> float:
 
 
 def run(url: str, runs: int) -> None:
-    scratch = f"cvpath_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch)))
-    scratch_url = make_conninfo(url, dbname=scratch)
-    try:
-        with psycopg.connect(scratch_url, autocommit=True) as conn:
-            version = conn.execute("SHOW server_version").fetchone()
-            print(f"PostgreSQL {version[0] if version else '?'}; scratch database {scratch}", flush=True)
-            print("applying migrations ...", flush=True)
-            migrate(conn, get_settings().sql_dir)
-            figures = [measure_once(conn, i, runs) for i in range(1, runs + 1)]
-        report(figures)
-    finally:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch)))
-        print(f"dropped {scratch}", flush=True)
+    with scratch_database(url) as scratch_url, psycopg.connect(scratch_url, autocommit=True) as conn:
+        figures = [measure_once(conn, i, runs) for i in range(1, runs + 1)]
+    report(figures)
 
 
 def measure_once(conn: Conn, index: int, runs: int) -> dict[str, float]:

@@ -17,32 +17,18 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from cvpath.agents.base import AgentName
 from cvpath.agents.steps import parse_event, run_step
 from cvpath.db.pool import step_connection
-from cvpath.errors import CVPathError
-from cvpath.pipeline_errors import as_pipeline_error
-from cvpath.telemetry import report_error
+from cvpath.pipeline_errors import task_errors
 
 logger = Logger(service="agents")
 
 
 def handle(agent: AgentName, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     logger.append_keys(agent=agent.value)
-    run_id: str | None = None
-    try:
+    with task_errors(logger, f"agents.{agent.value}", event):
         step = parse_event(event)
-        run_id = str(step.run_id)
-        logger.append_keys(run_id=run_id)
+        logger.append_keys(run_id=str(step.run_id))
         with step_connection() as conn:
             result = run_step(agent, step, conn=conn)
-    except CVPathError as exc:
-        named = as_pipeline_error(exc)
-        logger.warning("agent step failed", extra={"code": exc.code, "error_type": type(named).__name__})
-        report_error(f"agents.{agent.value}", exc, run_id=run_id)
-        raise named from exc
-    except Exception as exc:
-        # Why not logger.exception: a library's message (a failing row, say) can quote the CV.
-        logger.error("agent step failed unexpectedly", extra={"error_type": type(exc).__name__})
-        report_error(f"agents.{agent.value}", exc, run_id=run_id)
-        raise
     logger.info("agent step done", extra={"status": result.status, "output_id": str(result.output_id)})
     return result.model_dump(mode="json")
 

@@ -9,8 +9,6 @@ light: no boto3.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -20,9 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cvpath.db import run_status
 from cvpath.db.pool import step_connection
-from cvpath.errors import Conflict, CVPathError, ValidationFailed
-from cvpath.pipeline_errors import as_pipeline_error
-from cvpath.telemetry import report_error
+from cvpath.errors import Conflict, ValidationFailed
+from cvpath.pipeline_errors import task_errors
 from cvpath_pipeline.run_failure import read_failure
 
 logger = Logger(service="pipeline")
@@ -54,23 +51,6 @@ def parse_run_event(event: object, state: str) -> RunEvent:
     raise ValidationFailed(f"invalid {state} event: check {', '.join(fields)}", details={"fields": fields})
 
 
-@contextmanager
-def named_errors(state: str, event: object) -> Iterator[None]:
-    """Re-raise our errors under their pipeline name, report every failure, log only codes."""
-    run_id = event.get("run_id") if isinstance(event, dict) else None
-    try:
-        yield
-    except CVPathError as exc:
-        named = as_pipeline_error(exc)
-        logger.warning(f"{state} failed", extra={"code": exc.code, "error_type": type(named).__name__})
-        report_error(f"pipeline.{state}", exc, run_id=str(run_id) if run_id else None)
-        raise named from exc
-    except Exception as exc:
-        logger.error(f"{state} failed unexpectedly", extra={"error_type": type(exc).__name__})
-        report_error(f"pipeline.{state}", exc, run_id=str(run_id) if run_id else None)
-        raise
-
-
 @logger.inject_lambda_context(clear_state=True)
 def admit_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Start the run: QUEUED -> RUNNING.
@@ -78,7 +58,7 @@ def admit_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, An
     Governance (issue 7) adds here what may refuse a run before any work: the
     FREE quota, the PAID balance reservation and the BYOK key's status.
     """
-    with named_errors("Admit", event):
+    with task_errors(logger, "pipeline.Admit", event):
         parsed = parse_run_event(event, "Admit")
         logger.append_keys(run_id=str(parsed.run_id))
         with step_connection() as conn:
@@ -93,7 +73,7 @@ def settle_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
     The ledger charge against the reservation made at Admit comes with issue 7.
     """
-    with named_errors("Settle", event):
+    with task_errors(logger, "pipeline.Settle", event):
         parsed = parse_run_event(event, "Settle")
         logger.append_keys(run_id=str(parsed.run_id))
         with step_connection() as conn:
@@ -117,7 +97,7 @@ def mark_failed_handler(event: dict[str, Any], context: LambdaContext) -> dict[s
     A failure that cannot be read still fails the run, as ``Unknown``. A run that
     had already finished keeps its first outcome.
     """
-    with named_errors("MarkFailed", event):
+    with task_errors(logger, "pipeline.MarkFailed", event):
         parsed = parse_run_event(event, "MarkFailed")
         logger.append_keys(run_id=str(parsed.run_id))
         failure = read_failure(event.get("failure"))

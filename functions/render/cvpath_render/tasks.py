@@ -11,16 +11,14 @@ machine's ExtractText and Render states (ids in, ids and S3 locations out);
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cvpath.config import get_settings
-from cvpath.errors import ConfigurationError, CVPathError, pipeline_error_name
-from cvpath.pipeline_errors import as_pipeline_error
+from cvpath.errors import ConfigurationError
+from cvpath.pipeline_errors import task_errors
 from cvpath.telemetry import report_error
 from cvpath_render import service
 from cvpath_render.requests import ExtractTextTask, RenderTask, S3Location
@@ -86,34 +84,13 @@ def _put(location: S3Location, data: bytes, content_type: str) -> None:
     _s3().put_object(Bucket=location.bucket, Key=location.key, Body=data, ContentType=content_type)
 
 
-@contextmanager
-def _named_errors(state: str, event: object) -> Iterator[None]:
-    """Errors leave under their pipeline name (the ASL's Catch matches it); logs carry codes only."""
-    run_id = event.get("run_id") if isinstance(event, dict) else None
-    try:
-        yield
-    except CVPathError as exc:
-        # An error already raised under its pipeline name keeps its details (the document's own code).
-        named = exc if pipeline_error_name(exc) == type(exc).__name__ else as_pipeline_error(exc)
-        logger.warning(f"{state} failed", extra={"code": exc.code, "error_type": type(named).__name__})
-        report_error(f"render.{state}", exc, run_id=str(run_id) if run_id else None)
-        if named is exc:
-            raise
-        raise named from exc
-    except Exception as exc:
-        # Why not the message: a library's error text can quote the document.
-        logger.error(f"{state} failed unexpectedly", extra={"error_type": type(exc).__name__})
-        report_error(f"render.{state}", exc, run_id=str(run_id) if run_id else None)
-        raise
-
-
 @logger.inject_lambda_context(clear_state=True)
 def extract_cv_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """ExtractText: the uploaded CV's text becomes the run's snapshot; returns its id, chars and pages."""
     from cvpath.db.pool import step_connection
     from cvpath_render.run_extract import extract_run_cv
 
-    with _named_errors("ExtractText", event):
+    with task_errors(logger, "render.ExtractText", event):
         logger.append_keys(run_id=str(event.get("run_id")) if isinstance(event, dict) else None)
         with step_connection() as conn:
             result = extract_run_cv(event, conn, _s3())
@@ -127,7 +104,7 @@ def render_run_handler(event: dict[str, Any], context: LambdaContext) -> dict[st
     from cvpath.db.pool import step_connection
     from cvpath_render.run_render import render_run
 
-    with _named_errors("Render", event):
+    with task_errors(logger, "render.Render", event):
         logger.append_keys(run_id=str(event.get("run_id")) if isinstance(event, dict) else None)
         bucket = get_settings().artifacts_bucket
         if not bucket:

@@ -11,6 +11,10 @@ their own class: no Retry matches them, and a Catch-all sends them to MarkFailed
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
 from cvpath.errors import (
     CVPathError,
     ProviderUnavailable,
@@ -20,6 +24,9 @@ from cvpath.errors import (
     ValidationFailed,
     pipeline_error_name,
 )
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger
 
 _BY_NAME: dict[str, type[CVPathError]] = {
     klass.__name__: klass
@@ -33,3 +40,32 @@ def as_pipeline_error(exc: CVPathError) -> CVPathError:
     if name is None:
         return exc
     return _BY_NAME[name](exc.message, details={**exc.details, "code": exc.code})
+
+
+@contextmanager
+def task_errors(logger: Logger, source: str, event: object) -> Iterator[None]:
+    """Around a state machine task: errors leave under their pipeline name, every failure is reported.
+
+    An error already raised under a pipeline name (an ``UnparseableCV`` from
+    extraction, say) leaves as it is; ``details["code"]`` keeps the most specific
+    code (``scanned_document`` rather than ``unparseable_cv``).
+    Logs carry codes and error types only: a message can quote a CV.
+    """
+    from cvpath.telemetry import report_error
+
+    run_id = event.get("run_id") if isinstance(event, dict) else None
+    where = str(run_id) if run_id else None
+    try:
+        yield
+    except CVPathError as exc:
+        named = exc if pipeline_error_name(exc) == type(exc).__name__ else as_pipeline_error(exc)
+        logger.warning(f"{source} failed", extra={"code": exc.code, "error_type": type(named).__name__})
+        report_error(source, exc, run_id=where)
+        if named is exc:
+            exc.details.setdefault("code", exc.code)
+            raise
+        raise named from exc
+    except Exception as exc:
+        logger.error(f"{source} failed unexpectedly", extra={"error_type": type(exc).__name__})
+        report_error(source, exc, run_id=where)
+        raise

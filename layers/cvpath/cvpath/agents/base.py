@@ -26,7 +26,6 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
-from cvpath.agents.offline.provider import offline_task
 from cvpath.llm.audit import HeldAttempts
 from cvpath.llm.chain import ProviderChain
 from cvpath.llm.keys import KeySource
@@ -175,6 +174,9 @@ class Agent(ABC, Generic[InputT, AnswerT, OutputT]):
         self.precheck(data)
         prompt = self.prompts.build(self.prompt_context(data), task=self.task)
         context = deps.context.model_copy(update={"agent": self.name.chain_key})
+        # Why here: the offline stack (parsers, taxonomy) loads only for runs that reach it.
+        from cvpath.agents.offline.provider import offline_task
+
         with offline_task(self.name.value, lambda: self.offline(data)):
             result = generate_structured(
                 deps.completer,

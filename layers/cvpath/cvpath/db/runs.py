@@ -18,7 +18,6 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from cvpath.errors import ConfigurationError, RunNotFound
-from cvpath.llm.registry import parse_chain
 from cvpath.llm.types import ProviderSpec
 
 
@@ -120,6 +119,9 @@ def default_chain(conn: psycopg.Connection[Any], agent_chain_key: str) -> Defaul
             f"default_model_config has no chain for agent {agent_chain_key}",
             details={"agent": agent_chain_key},
         )
+    # Why here: the registry loads httpx, which the run-status states (Admit, Settle) never need.
+    from cvpath.llm.registry import parse_chain
+
     chain, temperature, max_output_tokens = row
     return DefaultChain(parse_chain(chain), float(temperature), int(max_output_tokens))
 

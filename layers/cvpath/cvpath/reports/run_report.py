@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 from uuid import UUID
 
 import psycopg
@@ -25,18 +25,7 @@ REPORT_VERSION = 1
 # Every run status that ends without the product: the report then carries the error.
 UNSUCCESSFUL = frozenset({"FAILED", "REJECTED", "TIMED_OUT", "ABORTED"})
 STATE_FIELDS = ("name", "status", "duration_ms", "attempts")
-_OUTPUT_KINDS: tuple[OutputKind, ...] = (
-    "PARSED_CV",
-    "VALIDATION",
-    "PARSED_JOB",
-    "ANALYSIS",
-    "TAILORED_CV",
-    "GUARD_REPORT",
-    "SCORE_BEFORE",
-    "SCORE_AFTER",
-    "SCORE_COMPARISON",
-    "COVER_LETTER",
-)
+_OUTPUT_KINDS: tuple[OutputKind, ...] = get_args(OutputKind)
 
 
 def build_report(
