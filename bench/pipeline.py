@@ -169,15 +169,16 @@ def lambda_site() -> Path:
 def cold_import_ms(module: str, paths: list[Path] | None) -> float:
     """The module's cumulative import time in a fresh interpreter (``-X importtime``), in ms.
 
-    With ``paths``, the interpreter is isolated (``-I``: no site-packages, no
-    PYTHONPATH) and sees only those folders, as Lambda sees /var/task and /opt/python.
+    With ``paths``, the interpreter is isolated (``-I -S``: no site-packages, not
+    even the venv's, no PYTHONPATH) and sees only the standard library and those
+    folders, as Lambda sees /var/task and /opt/python.
     """
     # Bytecode caches are kept (written by the first run): what is measured is import work, not compiling.
     code = f"import {module}"
     args = [sys.executable, "-X", "importtime"]
     if paths is not None:
         code = f"import sys; sys.path[:0] = {[str(path) for path in paths]!r}; {code}"
-        args.append("-I")
+        args += ["-I", "-S"]
     done = subprocess.run(  # noqa: S603 - our interpreter, our module names
         [*args, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )

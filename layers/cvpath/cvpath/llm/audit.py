@@ -50,6 +50,7 @@ from cvpath.config import get_settings
 from cvpath.db.llm_logs import LlmLogRow, LogStatus, insert_log
 from cvpath.db.pool import get_pool
 from cvpath.errors import AuthFailed, ProviderTimeout, RateLimited, ValidationFailed
+from cvpath.llm.pricing import price_call
 from cvpath.llm.redact import AUTH_HEADERS, MASK, redact, redact_text
 from cvpath.llm.types import Attempt, AttemptRecorder, AttemptStatus, CallContext
 
@@ -251,9 +252,6 @@ def _estimate(attempt: Attempt) -> Decimal | None:
     # An attempt that used no tokens (refused, timed out) cost nothing, known model or not.
     if attempt.input_tokens == 0 and attempt.output_tokens == 0:
         return Decimal(0)
-    # Why here: genai-prices loads its price tables on import; an attempt with no tokens never needs them.
-    from cvpath.llm.pricing import price_call
-
     return price_call(attempt.provider, attempt.model, attempt.input_tokens, attempt.output_tokens)
 
 

@@ -22,8 +22,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
-from genai_prices import Usage, calc_price
-
 from cvpath.llm.types import Attempt
 
 logger = logging.getLogger(__name__)
@@ -51,6 +49,10 @@ def price_call(
     if provider_id is None:
         _warn_once(provider, model, "no price source for this provider")
         return None
+    # Why here: genai-prices builds its price tables on import (about 30 ms of a cold
+    # start); calls that used no tokens, or local providers, never need them.
+    from genai_prices import Usage, calc_price
+
     try:
         calculation = calc_price(
             Usage(input_tokens=input_tokens, output_tokens=output_tokens),
