@@ -15,13 +15,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from cvpath.errors import REJECTION_ERROR_NAMES
 from cvpath.llm.redact import MASK, redact_text
 
 Outcome = Literal["FAILED", "REJECTED"]
 
 # Errors that end a run as REJECTED (refused before any work), not FAILED.
 # Governance (issue 7) adds its names here: insufficient balance, BYOK inactive...
-REJECTING_ERRORS: tuple[str, ...] = ("QuotaExceeded",)
+REJECTING_ERRORS: tuple[str, ...] = REJECTION_ERROR_NAMES
 UNKNOWN_ERROR = "Unknown"
 MAX_MESSAGE_CHARS = 500
 MAX_NAME_CHARS = 100

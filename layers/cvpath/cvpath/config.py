@@ -53,8 +53,12 @@ class Settings(BaseModel):
     database_url_parameter: str | None = None
     artifacts_bucket: str | None = None
     telemetry_queue_url: str | None = None
-    # Where the BYOK vault's master key lives (SSM/Secrets Manager name); the key itself never here.
+    # Where the BYOK vault's master keys live in AWS (SSM/Secrets Manager name); never in the database.
     vault_key_parameter: str | None = None
+    # Locally, the master keys themselves: "1:<base64 of 32 bytes>,2:<base64>" (version:key, comma-separated).
+    vault_master_keys: SecretStr | None = None
+    # The version new ciphertexts are sealed with; None: the highest version present.
+    vault_key_version: int | None = Field(default=None, ge=1)
 
 
 def _from_environ(environ: dict[str, str]) -> Settings:
@@ -78,6 +82,8 @@ def _from_environ(environ: dict[str, str]) -> Settings:
         "ARTIFACTS_BUCKET": "artifacts_bucket",
         "TELEMETRY_QUEUE_URL": "telemetry_queue_url",
         "CVPATH_VAULT_KEY_PARAMETER": "vault_key_parameter",
+        "CVPATH_VAULT_KEYS": "vault_master_keys",
+        "CVPATH_VAULT_KEY_VERSION": "vault_key_version",
     }
     for env_name, field in mapping.items():
         if environ.get(env_name):

@@ -265,11 +265,54 @@ class AgentInputMissing(Conflict):
     code = "agent_input_missing"
 
 
+# --- governance: admission refusals and the BYOK vault ----------------------------
+# A refusal's details carry at least {"limit", "used", "resets_at"} (ISO 8601 or null).
+
+
+class InsufficientBalance(QuotaExceeded):
+    """A PAID run whose estimated cost the available balance (or the minimum balance) does not cover."""
+
+    http_status = 402
+    code = "insufficient_balance"
+
+
+class SpendCapReached(QuotaExceeded):
+    """The monthly spend cap would be passed by this run's estimate."""
+
+    http_status = 402
+    code = "spend_cap_reached"
+
+
+class SubscriptionInactive(QuotaExceeded):
+    """A run that must use the user's own key while the BYOK subscription is not active."""
+
+    http_status = 403
+    code = "subscription_inactive"
+
+
+class KeyDecryptionFailed(CVPathError):
+    """A stored BYOK key that does not decrypt: tampered, moved to another row, or an unknown key version."""
+
+    http_status = 500
+    code = "key_decryption_failed"
+
+
+# Admission refusals: the state machine ends these runs as REJECTED, not FAILED.
+REJECTION_ERROR_NAMES: tuple[str, ...] = (
+    "QuotaExceeded",
+    "InsufficientBalance",
+    "SpendCapReached",
+    "SubscriptionInactive",
+)
+
 # The error names a tailoring state machine's Retry and Catch match on. Every
 # error leaving an agent handler is reported under the nearest of these.
 PIPELINE_ERROR_NAMES: tuple[str, ...] = (
     "UnparseableCV",
     "ValidationFailed",
+    "InsufficientBalance",
+    "SpendCapReached",
+    "SubscriptionInactive",
     "QuotaExceeded",
     "RateLimited",
     "ProviderUnavailable",

@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING
 
 from cvpath.errors import (
     CVPathError,
+    InsufficientBalance,
     ProviderUnavailable,
     QuotaExceeded,
     RateLimited,
+    SpendCapReached,
+    SubscriptionInactive,
     UnparseableCV,
     ValidationFailed,
     pipeline_error_name,
@@ -30,7 +33,16 @@ if TYPE_CHECKING:
 
 _BY_NAME: dict[str, type[CVPathError]] = {
     klass.__name__: klass
-    for klass in (UnparseableCV, ValidationFailed, QuotaExceeded, RateLimited, ProviderUnavailable)
+    for klass in (
+        UnparseableCV,
+        ValidationFailed,
+        InsufficientBalance,
+        SpendCapReached,
+        SubscriptionInactive,
+        QuotaExceeded,
+        RateLimited,
+        ProviderUnavailable,
+    )
 }
 
 
