@@ -10,10 +10,14 @@ from __future__ import annotations
 import typer
 
 from local.commands.agent import agent_app
+from local.commands.billing import billing_app
 from local.commands.db import db_app
 from local.commands.documents import extract_text_command, render_command
+from local.commands.jobs import jobs_app
 from local.commands.llm import llm_app
 from local.commands.pipeline import serve_command, tailor_command, trace_command
+from local.commands.users import users_app
+from local.commands.vault import vault_app
 
 app = typer.Typer(
     name="cvpath",
@@ -25,6 +29,10 @@ app = typer.Typer(
 app.add_typer(agent_app, name="agent")
 app.add_typer(db_app, name="db")
 app.add_typer(llm_app, name="llm")
+app.add_typer(vault_app, name="vault")
+app.add_typer(billing_app, name="billing")
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(users_app, name="users")
 app.command("render")(render_command)
 app.command("extract-text")(extract_text_command)
 app.command("tailor")(tailor_command)

@@ -154,8 +154,9 @@ def _print_outcome(outcome: TailorOutcome) -> None:
     typer.echo(f"execution: {outcome.execution_arn} ({outcome.status}, {outcome.wall_ms / 1000:.1f} s)")
     if outcome.failure is not None:
         failure = outcome.failure
+        what = "run rejected" if failure.run_status == "REJECTED" else "error"
         typer.echo(
-            f"error: {failure.code} in state {failure.state}: {' '.join(failure.message.split())}", err=True
+            f"{what}: {failure.code} in state {failure.state}: {' '.join(failure.message.split())}", err=True
         )
         typer.echo(f"details: cvpath trace {outcome.run_id}; logs: {log_path(outcome.run_id)}", err=True)
         return

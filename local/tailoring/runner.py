@@ -51,6 +51,8 @@ class RunFailure:
     code: str
     message: str
     state: str
+    # The run's own status: FAILED, or REJECTED when Admit refused it (quota, balance, cap).
+    run_status: str = "FAILED"
 
 
 @dataclass
@@ -180,10 +182,11 @@ def _state_dict(state: StateRun) -> dict[str, Any]:
 def _failure(conn: Any, run_id: UUID, result: ExecutionResult) -> RunFailure:
     """The error MarkFailed recorded, with the innermost state that raised it (inside a Parallel too)."""
     row = conn.execute(
-        "SELECT error_code, error_message, error_state FROM public.pipeline_runs WHERE id = %s", [run_id]
+        "SELECT error_code, error_message, error_state, status::text FROM public.pipeline_runs WHERE id = %s",
+        [run_id],
     ).fetchone()
     inner = innermost_failure(result.history)
-    code, message, state = (row or (None, None, None))[:3]
+    code, message, state, run_status = row or (None, None, None, None)
     if inner is not None:
         state = inner[0]
         code = code or inner[1]
@@ -191,6 +194,7 @@ def _failure(conn: Any, run_id: UUID, result: ExecutionResult) -> RunFailure:
         code=code or result.error or "Unknown",
         message=message or result.cause or "the run failed",
         state=state or "unknown",
+        run_status=run_status or "FAILED",
     )
 
 

@@ -11,7 +11,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from cvpath_admin.app import handler as admin_handler
 from cvpath_api.app import handler as public_handler
 from cvpath_pipeline.migrations import BUNDLED_SQL_DIR, migrations_dir
-from cvpath_pipeline.quota_reset import handler as quota_reset_handler
 from cvpath_telemetry.aggregation import handler as aggregation_handler
 from cvpath_telemetry.consumer import handler as consumer_handler
 from cvpath_telemetry.ingest import handler as ingest_handler
@@ -104,14 +103,10 @@ def test_the_consumer_stub_survives_malformed_batches(event: dict[str, Any]) -> 
     assert consumer_handler(event, CONTEXT) == {"batchItemFailures": []}
 
 
-@pytest.mark.parametrize(
-    ("handler", "event_file", "issue"),
-    [(aggregation_handler, "usage_aggregation.json", 8), (quota_reset_handler, "quota_reset.json", 7)],
-)
-def test_scheduled_stubs_report_not_implemented(handler: Any, event_file: str, issue: int) -> None:
-    result = handler(load_event(event_file), CONTEXT)
+def test_the_aggregation_stub_reports_not_implemented() -> None:
+    result = aggregation_handler(load_event("usage_aggregation.json"), CONTEXT)
     assert result["status"] == "not_implemented"
-    assert result["issue"] == issue
+    assert result["issue"] == 8
 
 
 def test_migrations_use_the_configured_folder_when_it_exists(tmp_path: Path) -> None:

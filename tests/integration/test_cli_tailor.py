@@ -3,37 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-CVPATH = str(Path(sys.executable).with_name("cvpath"))
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_CV = ROOT / "examples" / "sample_cv.txt"
-SAMPLE_JOB = ROOT / "examples" / "sample_job.txt"
-PLATFORM_KEYS = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "OPENROUTER_API_KEY")
+from cli_process import SAMPLE_CV, SAMPLE_JOB, Cli, cli_on
 
 
 @pytest.fixture
-def cli(fresh_db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {key: value for key, value in os.environ.items() if key not in PLATFORM_KEYS}
-    env.update(DATABASE_URL=fresh_db_url, CVPATH_STATE_DIR=str(tmp_path / "state"))
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [CVPATH, *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=180, check=False
-        )
-
-    return run
+def cli(fresh_db_url: str, tmp_path: Path) -> Cli:
+    return cli_on(fresh_db_url, tmp_path)
 
 
 def test_tailor_prints_progress_scores_and_paths_then_trace_replays_the_history(
-    cli,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    cli: Cli,
+    tmp_path: Path,
 ) -> None:
     done = cli("tailor", "--cv", str(SAMPLE_CV), "--job", str(SAMPLE_JOB), "--out", "pack")
     assert done.returncode == 0, done.stderr
@@ -67,11 +51,11 @@ def test_tailor_prints_progress_scores_and_paths_then_trace_replays_the_history(
     ],
 )
 def test_bad_input_stops_before_the_pipeline_with_a_named_error(
-    cli,
+    cli: Cli,
     tmp_path: Path,
     cv: str,
     job: str,
-    expected: str,  # type: ignore[no-untyped-def]
+    expected: str,
 ) -> None:
     (tmp_path / "empty.txt").write_text("  \n\n", encoding="utf-8")
     done = cli("tailor", "--cv", cv, "--job", job, "--out", "pack")
@@ -82,7 +66,7 @@ def test_bad_input_stops_before_the_pipeline_with_a_named_error(
     assert not (tmp_path / "pack").exists()
 
 
-def test_a_scanned_pdf_fails_in_extract_text_and_names_it(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_scanned_pdf_fails_in_extract_text_and_names_it(cli: Cli, tmp_path: Path) -> None:
     from reportlab.pdfgen import canvas
 
     page = canvas.Canvas(str(tmp_path / "scan.pdf"))
@@ -96,7 +80,7 @@ def test_a_scanned_pdf_fails_in_extract_text_and_names_it(cli, tmp_path: Path) -
     assert not (tmp_path / "pack").exists() or not any((tmp_path / "pack").iterdir())
 
 
-def test_trace_of_an_unknown_or_malformed_run_id_is_a_clear_error(cli) -> None:  # type: ignore[no-untyped-def]
+def test_trace_of_an_unknown_or_malformed_run_id_is_a_clear_error(cli: Cli) -> None:
     unknown = cli("trace", "00000000-0000-4000-8000-000000000000")
     assert unknown.returncode == 1
     assert "no execution history" in unknown.stderr
@@ -105,7 +89,7 @@ def test_trace_of_an_unknown_or_malformed_run_id_is_a_clear_error(cli) -> None: 
     assert "is not a run id" in malformed.stderr
 
 
-def test_an_unknown_provider_is_refused_before_anything_runs(cli) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_provider_is_refused_before_anything_runs(cli: Cli) -> None:
     done = cli("tailor", "--cv", str(SAMPLE_CV), "--job", str(SAMPLE_JOB), "--provider", "nope")
     assert done.returncode == 1
     assert "unknown provider 'nope'" in done.stderr

@@ -9,6 +9,7 @@ light: no boto3.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -51,33 +52,57 @@ def parse_run_event(event: object, state: str) -> RunEvent:
     raise ValidationFailed(f"invalid {state} event: check {', '.join(fields)}", details={"fields": fields})
 
 
+def _money(amount: Decimal) -> str:
+    """USD at 6 places (micro-dollars), the precision of every money column."""
+    return f"{amount.quantize(Decimal('0.000001')):f}"
+
+
 @logger.inject_lambda_context(clear_state=True)
 def admit_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Start the run: QUEUED -> RUNNING.
+    """Admit the run (quotas, limits, spend cap, balance reservation), then QUEUED -> RUNNING.
 
-    Governance (issue 7) adds here what may refuse a run before any work: the
-    FREE quota, the PAID balance reservation and the BYOK key's status.
+    A refusal (``QuotaExceeded``, ``InsufficientBalance``, ``SpendCapReached``,
+    ``SubscriptionInactive``) leaves under its own name before any provider is
+    called; MarkFailed ends the run as REJECTED.
     """
+    from cvpath.governance.admission import admit
+
     with task_errors(logger, "pipeline.Admit", event):
         parsed = parse_run_event(event, "Admit")
         logger.append_keys(run_id=str(parsed.run_id))
         with step_connection() as conn:
+            admission = admit(conn, parsed.run_id)
             run_status.mark_running(conn, parsed.run_id, parsed.execution_id)
-    logger.info("run admitted")
-    return {"run_id": str(parsed.run_id), "admitted": True}
+    logger.info(
+        "run admitted",
+        extra={
+            "tier": admission.effective_tier,
+            "free_mode": admission.free_mode,
+            "notices": admission.notices,
+        },
+    )
+    return {
+        "run_id": str(parsed.run_id),
+        "admitted": True,
+        "tier": admission.effective_tier,
+        "free_mode": admission.free_mode,
+        "reserved": _money(admission.reserved),
+        "notices": list(admission.notices),
+    }
 
 
 @logger.inject_lambda_context(clear_state=True)
 def settle_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Finish the run as SUCCEEDED with its actual LLM cost.
+    """Charge the run (every attempt's cost plus the fee for PAID; the rest of the reservation is
+    released), then finish it as SUCCEEDED."""
+    from cvpath.governance.settlement import settle
 
-    The ledger charge against the reservation made at Admit comes with issue 7.
-    """
     with task_errors(logger, "pipeline.Settle", event):
         parsed = parse_run_event(event, "Settle")
         logger.append_keys(run_id=str(parsed.run_id))
         with step_connection() as conn:
-            cost = run_status.run_cost(conn, parsed.run_id)
+            settlement = settle(conn, parsed.run_id, succeeded=True)
+            cost = settlement.actual_cost
             status = run_status.mark_succeeded(
                 conn, parsed.run_id, actual_cost=cost, execution_arn=parsed.execution_id
             )
@@ -86,8 +111,14 @@ def settle_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
                 f"run {parsed.run_id} had already finished as {status}; it cannot succeed",
                 details={"run_id": str(parsed.run_id), "status": status},
             )
-    logger.info("run settled", extra={"actual_cost": str(cost)})
-    return {"run_id": str(parsed.run_id), "status": "SUCCEEDED", "actual_cost": str(cost)}
+    logger.info("run settled", extra={"actual_cost": str(cost), "charged": str(settlement.charged)})
+    return {
+        "run_id": str(parsed.run_id),
+        "status": "SUCCEEDED",
+        "actual_cost": _money(cost),
+        "fee": _money(settlement.fee),
+        "charged": _money(settlement.charged),
+    }
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -95,13 +126,18 @@ def mark_failed_handler(event: dict[str, Any], context: LambdaContext) -> dict[s
     """Record a caught failure on the run: FAILED, or REJECTED for a refusal such as QuotaExceeded.
 
     A failure that cannot be read still fails the run, as ``Unknown``. A run that
-    had already finished keeps its first outcome.
+    had already finished keeps its first outcome. The reservation made at Admit is
+    released; the operator's policy decides whether provider costs already
+    incurred are charged (PAID only).
     """
+    from cvpath.governance.settlement import settle
+
     with task_errors(logger, "pipeline.MarkFailed", event):
         parsed = parse_run_event(event, "MarkFailed")
         logger.append_keys(run_id=str(parsed.run_id))
         failure = read_failure(event.get("failure"))
         with step_connection() as conn:
+            settle(conn, parsed.run_id, succeeded=False)
             run_status.mark_failed(
                 conn,
                 parsed.run_id,

@@ -34,8 +34,24 @@ def lambda_cause(message: str, error_type: str) -> str:
 def test_admit_starts_the_run(db: Conn, seed_run: SeedRun) -> None:
     run_id = seed_run()
     result = admit_handler({"run_id": str(run_id), "cv": {"format": "TEXT"}}, local_context("admit"))
-    assert result == {"run_id": str(run_id), "admitted": True}
+    # A guest's run: FREE, nothing reserved, one of the day's quota used.
+    assert result == {
+        "run_id": str(run_id),
+        "admitted": True,
+        "tier": "FREE",
+        "free_mode": False,
+        "reserved": "0.000000",
+        "notices": [],
+    }
     assert run_status.load_run_status(db, run_id).status == "RUNNING"
+    again = admit_handler({"run_id": str(run_id)}, local_context("admit"))  # a retried Admit
+    assert again == result
+    used = db.execute(
+        """SELECT p.daily_used FROM public.user_model_profiles p
+           JOIN public.pipeline_runs r ON r.guest_id = p.guest_id WHERE r.id = %s""",
+        [run_id],
+    ).fetchone()
+    assert used == (1,)
 
 
 @pytest.mark.parametrize("event", [{}, {"run_id": "not-a-uuid"}, {"run_id": 42}, ["run_id"], None])
@@ -60,7 +76,13 @@ def test_settle_records_the_cost_and_succeeds_once(db: Conn, seed_run: SeedRun) 
     admit_handler({"run_id": str(run_id)}, local_context("admit"))
     event = {"run_id": str(run_id), "execution_id": EXECUTION.format(run_id)}
     result = settle_handler(event, local_context("settle"))
-    assert result == {"run_id": str(run_id), "status": "SUCCEEDED", "actual_cost": "0.000000"}
+    assert result == {
+        "run_id": str(run_id),
+        "status": "SUCCEEDED",
+        "actual_cost": "0.000000",
+        "fee": "0.000000",
+        "charged": "0.000000",
+    }
     assert settle_handler(event, local_context("settle")) == result  # a retried Settle
     row = run_status.load_run_status(db, run_id)
     assert (row.status, row.actual_cost, row.execution_arn) == (

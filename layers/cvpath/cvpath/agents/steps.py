@@ -82,6 +82,13 @@ def default_deps(conn: psycopg.Connection[Any], agent: AgentName, run: RunRecord
     """
     chain = default_chain(conn, agent.chain_key)
     specs = pin_provider(chain.specs, run.pinned_provider, agent) if run.pinned_provider else chain.specs
+    keys = KeySource()
+    if run.tier == "BYOK" and run.byok_provider and run.user_id:
+        # The user's own key only: a platform key would put a BYOK run on the platform's bill.
+        from cvpath.governance.run_keys import byok_keys, byok_specs
+
+        specs = byok_specs(specs, run.byok_provider)
+        keys = byok_keys(run.id, run.user_id)
     context = CallContext(
         run_id=str(run.id),
         agent=agent.chain_key,
@@ -94,7 +101,7 @@ def default_deps(conn: psycopg.Connection[Any], agent: AgentName, run: RunRecord
         context=context,
         # Without a connection each row commits at once: the audit trail survives a failed step.
         recorder=AuditLogRecorder(),
-        keys=KeySource(),
+        keys=keys,
         temperature=chain.temperature,
         max_tokens=chain.max_output_tokens,
     )

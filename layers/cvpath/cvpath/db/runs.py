@@ -47,6 +47,8 @@ class RunRecord:
     tier: str | None = None
     # What the run was started with: {"provider": pinned provider, "cover_letter": ...}.
     options: dict[str, Any] = field(default_factory=dict)
+    # Admit's decision for a BYOK run: the provider of the user's own key.
+    byok_provider: str | None = None
 
     @property
     def pinned_provider(self) -> str | None:
@@ -78,7 +80,7 @@ def load_run(conn: psycopg.Connection[Any], run_id: UUID) -> RunRecord:
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
             """SELECT id, user_id, guest_id, import_data_id, job_data_id, status::text AS status,
-                      tier::text AS tier, options
+                      tier::text AS tier, options, admission ->> 'byok_provider' AS byok_provider
                FROM public.pipeline_runs WHERE id = %s""",
             [run_id],
         )
