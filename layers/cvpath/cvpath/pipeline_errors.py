@@ -12,7 +12,7 @@ their own class: no Retry matches them, and a Catch-all sends them to MarkFailed
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
 from cvpath.errors import (
@@ -58,15 +58,20 @@ def as_pipeline_error(exc: CVPathError) -> CVPathError:
 def task_errors(logger: Logger, source: str, event: object) -> Iterator[None]:
     """Around a state machine task: errors leave under their pipeline name, every failure is reported.
 
+    Telemetry is configured from the settings on entry and flushed on the way out.
+
     An error already raised under a pipeline name (an ``UnparseableCV`` from
     extraction, say) leaves as it is; ``details["code"]`` keeps the most specific
     code (``scanned_document`` rather than ``unparseable_cv``).
     Logs carry codes and error types only: a message can quote a CV.
     """
-    from cvpath.telemetry import report_error
+    from cvpath.telemetry import configure_from_settings, flush_telemetry, report_error
 
     run_id = event.get("run_id") if isinstance(event, dict) else None
     where = str(run_id) if run_id else None
+    # The SQS client when the function has a telemetry queue; what it buffered leaves with the task.
+    with suppress(Exception):  # telemetry never fails a task
+        configure_from_settings()
     try:
         yield
     except CVPathError as exc:
@@ -81,3 +86,5 @@ def task_errors(logger: Logger, source: str, event: object) -> Iterator[None]:
         logger.error(f"{source} failed unexpectedly", extra={"error_type": type(exc).__name__})
         report_error(source, exc, run_id=where)
         raise
+    finally:
+        flush_telemetry()

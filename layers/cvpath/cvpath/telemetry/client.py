@@ -91,3 +91,30 @@ def report_error(source: str, error: BaseException, **context: Any) -> None:
     # Telemetry must never break the caller, whatever the client does.
     with contextlib.suppress(Exception):
         _client.emit(TelemetryEvent(kind="error", payload=payload))
+
+
+def configure_from_settings() -> TelemetryClient:
+    """Install the client the settings call for: ``SqsTelemetry`` when a queue URL is set, else the no-op.
+
+    Returns the installed client. Idempotent for the same queue URL, so every
+    entry point may call it at import time.
+    """
+    from cvpath.config import get_settings
+    from cvpath.telemetry.sqs_client import SqsTelemetry
+
+    queue_url = get_settings().telemetry_queue_url
+    if not queue_url:
+        if isinstance(_client, SqsTelemetry):
+            set_telemetry(NoOpTelemetry())
+        return _client
+    if not (isinstance(_client, SqsTelemetry) and _client.queue_url == queue_url):
+        set_telemetry(SqsTelemetry(queue_url))
+    return _client
+
+
+def flush_telemetry() -> None:
+    """Send what the installed client buffers (end of a Lambda invocation, end of a CLI command)."""
+    flush = getattr(_client, "flush", None)
+    if callable(flush):
+        with contextlib.suppress(Exception):
+            flush()
