@@ -16,6 +16,7 @@ from local.commands.documents import extract_text_command, render_command
 from local.commands.jobs import jobs_app
 from local.commands.llm import llm_app
 from local.commands.pipeline import serve_command, tailor_command, trace_command
+from local.commands.telemetry import telemetry_app
 from local.commands.users import users_app
 from local.commands.vault import vault_app
 
@@ -33,6 +34,7 @@ app.add_typer(vault_app, name="vault")
 app.add_typer(billing_app, name="billing")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(users_app, name="users")
+app.add_typer(telemetry_app, name="telemetry")
 app.command("render")(render_command)
 app.command("extract-text")(extract_text_command)
 app.command("tailor")(tailor_command)

@@ -203,9 +203,16 @@ def serve_command(
     port: Annotated[int, typer.Option("--port", help="Port of the local HTTP gateway")] = 3000,
 ) -> None:
     """Run the local gateway over template.yaml's routes, with moto and the SQS consumer, until Ctrl-C."""
+    from cvpath.config import get_settings
+    from cvpath.db.migrate import migrate
+    from cvpath.db.pool import connect
+    from local.database import resolve_database_url
     from local.serve import serve
 
     try:
+        # The handlers read DATABASE_URL like in Lambda: start (or find) the database and migrate it first.
+        with connect(resolve_database_url(quiet=True), autocommit=True) as conn:
+            migrate(conn, get_settings().sql_dir)
         serve(host, port, log=typer.echo)
     except CVPathError as exc:
         typer.echo(f"error: {exc.message}", err=True)

@@ -1,4 +1,4 @@
-"""Stub entry points (telemetry, quota reset, public and admin APIs) and the migrations function's files."""
+"""Stub entry points (public and admin APIs) and the migrations function's files."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ from typing import Any
 
 import pytest
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from cvpath_admin.app import handler as admin_handler
-from cvpath_api.app import handler as public_handler
-from cvpath_pipeline.migrations import BUNDLED_SQL_DIR, migrations_dir
-from cvpath_telemetry.aggregation import handler as aggregation_handler
-from cvpath_telemetry.consumer import handler as consumer_handler
-from cvpath_telemetry.ingest import handler as ingest_handler
 
 from cvpath.config import Settings
 from cvpath.not_implemented import describe_request, http_not_implemented
+from cvpath_admin.app import handler as admin_handler
+from cvpath_api.app import handler as public_handler
+from cvpath_pipeline.migrations import BUNDLED_SQL_DIR, migrations_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS_DIR = ROOT / "events"
@@ -38,10 +35,7 @@ def error_of(response: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("handler", "event_file", "issue"),
-    [
-        (ingest_handler, "telemetry_ingest.json", 8),
-        (admin_handler, "admin_api.json", 10),
-    ],
+    [(admin_handler, "admin_api.json", 10)],
 )
 def test_http_stubs_answer_501_with_the_error_body(handler: Any, event_file: str, issue: int) -> None:
     event = load_event(event_file)
@@ -89,24 +83,6 @@ def test_the_501_message_leaves_out_the_query_and_caps_the_path() -> None:
     assert described.startswith("GET /a/a")
     assert len(described) <= len("GET ") + 200
     assert "token" not in json.dumps(http_not_implemented(event, feature="f", issue=1))
-
-
-def test_the_consumer_stub_hands_every_message_back_to_the_queue() -> None:
-    event = load_event("telemetry_consumer.json")
-    result = consumer_handler(event, CONTEXT)
-    assert result == {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"]]}
-    assert len(result["batchItemFailures"]) == 2
-
-
-@pytest.mark.parametrize("event", [{}, {"Records": None}, {"Records": [{"body": "no id"}, "junk"]}])
-def test_the_consumer_stub_survives_malformed_batches(event: dict[str, Any]) -> None:
-    assert consumer_handler(event, CONTEXT) == {"batchItemFailures": []}
-
-
-def test_the_aggregation_stub_reports_not_implemented() -> None:
-    result = aggregation_handler(load_event("usage_aggregation.json"), CONTEXT)
-    assert result["status"] == "not_implemented"
-    assert result["issue"] == 8
 
 
 def test_migrations_use_the_configured_folder_when_it_exists(tmp_path: Path) -> None:

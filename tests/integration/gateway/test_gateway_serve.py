@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import http.client
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +11,7 @@ from dataclasses import dataclass
 import boto3
 import httpx
 import pytest
+from serve_thread import free_port, serving
 
 from cvpath.errors import ConfigurationError
 from cvpath_render import service
@@ -27,39 +26,14 @@ class Served:
     log: list[str]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
     """One ``serve()`` in a thread for the module; always stopped at the end."""
-    port = _free_port()
     log: list[str] = []
-    failures: list[Exception] = []
-    ready, stop = threading.Event(), threading.Event()
-
-    def run() -> None:
-        try:
-            serve(port=port, ready=ready, stop=stop, log=log.append)
-        except Exception as exc:  # noqa: BLE001 - handed to the test, which fails with it
-            failures.append(exc)
-            ready.set()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        assert ready.wait(30), "serve() did not become ready"
-        assert not failures, failures
+    with serving(log) as base_url:
         endpoint = re.search(r"AWS APIs at (http://[^)\s]+)", log[0])
         assert endpoint is not None, log
-        yield Served(f"http://127.0.0.1:{port}", port, endpoint.group(1), log)
-    finally:
-        stop.set()
-        thread.join(20)
-    assert not thread.is_alive(), "serve() did not stop"
+        yield Served(base_url, int(base_url.rsplit(":", 1)[1]), endpoint.group(1), log)
 
 
 @pytest.fixture
@@ -106,12 +80,12 @@ def test_wrong_method_on_a_known_path_is_404(client: httpx.Client) -> None:
 
 
 def test_stub_route_answers_501_with_the_error_body(client: httpx.Client) -> None:
-    response = client.post("/track/page-view", json={"path": "/"})
+    response = client.get("/api/admin/settings")
 
     assert response.status_code == 501
     error = response.json()["error"]
     assert error["code"] == "not_implemented"
-    assert error["details"]["issue"] == 8
+    assert error["details"]["issue"] == 10
 
 
 def test_body_over_10_mb_is_413_unread(served: Served) -> None:
@@ -139,7 +113,7 @@ def test_the_poller_delivers_queued_telemetry_and_keeps_what_the_consumer_failed
         assert time.monotonic() < deadline, "the consumer never got the message"
         time.sleep(0.1)
     assert "SQS TelemetryConsumerFunction: 1 messages, 1 kept" in served.log
-    # The stub consumer fails every record (until issue 8): the message is in flight, not deleted.
+    # Not an event envelope: reported failed, so it stays in flight (then goes to the DLQ), not deleted.
     counts = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
     assert counts["ApproximateNumberOfMessagesNotVisible"] == "1"
     assert counts["ApproximateNumberOfMessages"] == "0"
@@ -147,6 +121,6 @@ def test_the_poller_delivers_queued_telemetry_and_keeps_what_the_consumer_failed
 
 def test_serve_refuses_a_non_loopback_host() -> None:
     with pytest.raises(ConfigurationError) as caught:
-        serve(host="0.0.0.0", port=_free_port())  # noqa: S104 - the refusal is what is tested
+        serve(host="0.0.0.0", port=free_port())  # noqa: S104 - the refusal is what is tested
 
     assert caught.value.details == {"host": "0.0.0.0"}  # noqa: S104

@@ -11,10 +11,10 @@ from uuid import UUID, uuid4
 
 import psycopg
 import pytest
-from cvpath_pipeline.run_states import admit_handler, mark_failed_handler, settle_handler
 
 from cvpath.db import run_status
 from cvpath.errors import Conflict, RunNotFound, ValidationFailed
+from cvpath_pipeline.run_states import admit_handler, mark_failed_handler, settle_handler
 from local.lambda_runtime import local_context
 
 SeedRun = Callable[..., UUID]
