@@ -60,6 +60,14 @@ class Settings(BaseModel):
     # The version new ciphertexts are sealed with; None: the highest version present.
     vault_key_version: int | None = Field(default=None, ge=1)
 
+    # Public API identity. The signing secret of access and guest tokens (HS256): the environment
+    # locally, an SSM/Secrets Manager name (auth_jwt_secret_parameter) in AWS. Never logged.
+    auth_jwt_secret: SecretStr | None = None
+    auth_jwt_secret_parameter: str | None = None
+    access_token_ttl_s: int = Field(default=900, ge=60, le=3600)
+    refresh_token_ttl_s: int = Field(default=30 * 24 * 3600, ge=3600)
+    guest_token_ttl_s: int = Field(default=30 * 24 * 3600, ge=3600)
+
 
 def _from_environ(environ: dict[str, str]) -> Settings:
     values: dict[str, object] = {}
@@ -84,6 +92,8 @@ def _from_environ(environ: dict[str, str]) -> Settings:
         "CVPATH_VAULT_KEY_PARAMETER": "vault_key_parameter",
         "CVPATH_VAULT_KEYS": "vault_master_keys",
         "CVPATH_VAULT_KEY_VERSION": "vault_key_version",
+        "CVPATH_JWT_SECRET": "auth_jwt_secret",
+        "CVPATH_JWT_SECRET_PARAMETER": "auth_jwt_secret_parameter",
     }
     for env_name, field in mapping.items():
         if environ.get(env_name):
