@@ -15,7 +15,12 @@ from local.aws.template_model import FunctionDef, QueueDef, StateMachineDef
 # Locally the URL comes straight from DATABASE_URL; an SSM name would send the code to SSM.
 # Pointers to AWS parameter stores: locally the values themselves come from the environment.
 LOCAL_DROPPED_ENVIRONMENT = frozenset(
-    {"CVPATH_DATABASE_URL_PARAMETER", "CVPATH_VAULT_KEY_PARAMETER", "CVPATH_LLM_KEY_PARAMETER_PREFIX"}
+    {
+        "CVPATH_DATABASE_URL_PARAMETER",
+        "CVPATH_VAULT_KEY_PARAMETER",
+        "CVPATH_LLM_KEY_PARAMETER_PREFIX",
+        "CVPATH_JWT_SECRET_PARAMETER",
+    }
 )
 # Lambda's own defaults when neither the function nor Globals say.
 DEFAULT_TIMEOUT_S = 3

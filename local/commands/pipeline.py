@@ -207,12 +207,14 @@ def serve_command(
     from cvpath.db.migrate import migrate
     from cvpath.db.pool import connect
     from local.database import resolve_database_url
+    from local.local_secrets import ensure_jwt_secret
     from local.serve import serve
 
     try:
         # The handlers read DATABASE_URL like in Lambda: start (or find) the database and migrate it first.
         with connect(resolve_database_url(quiet=True), autocommit=True) as conn:
             migrate(conn, get_settings().sql_dir)
+        ensure_jwt_secret()
         serve(host, port, log=typer.echo)
     except CVPathError as exc:
         typer.echo(f"error: {exc.message}", err=True)

@@ -1,4 +1,4 @@
-"""Stub entry points (public and admin APIs) and the migrations function's files."""
+"""The admin API stub, the public API's health and malformed events, and the migrations function's files."""
 
 from __future__ import annotations
 
@@ -52,25 +52,15 @@ def test_public_api_health_answers_200() -> None:
     assert json.loads(response["body"]) == {"status": "ok"}
 
 
-def test_public_api_other_routes_are_501_even_with_health_in_the_path() -> None:
-    event = load_event("public_api.json")
-    event["requestContext"]["http"]["method"] = "POST"
-    assert error_of(public_handler(event, CONTEXT))["details"] == {
-        "feature": "the public app API",
-        "issue": 9,
-    }
-    event["requestContext"]["http"]["method"] = "GET"
-    event["rawPath"] = "/api/health/extra"
-    assert error_of(public_handler(event, CONTEXT))["code"] == "not_implemented"
-
-
 @pytest.mark.parametrize(
     "event",
     [{}, {"requestContext": "nonsense"}, {"requestContext": {"http": None}, "rawPath": 7}, {"rawPath": "/x"}],
 )
-def test_malformed_http_events_still_get_a_clean_501(event: dict[str, Any]) -> None:
+def test_malformed_http_events_get_a_clean_error_body(event: dict[str, Any]) -> None:
     assert error_of(admin_handler(event, CONTEXT))["message"].startswith("request: ")
-    assert error_of(public_handler(event, CONTEXT))["code"] == "not_implemented"
+    response = public_handler(event, CONTEXT)
+    assert response["statusCode"] == 400
+    assert json.loads(response["body"])["error"]["code"] == "invalid_event"
 
 
 def test_the_501_message_leaves_out_the_query_and_caps_the_path() -> None:

@@ -45,6 +45,10 @@ _PUBLIC = [
     ("POST", "/api/auth/register"),
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/logout"),
+    # Beyond DESIGN.md's list (extensions, not renames): the refresh flow, who am I, the schema.
+    ("POST", "/api/auth/refresh"),
+    ("GET", "/api/me"),
+    ("GET", "/api/openapi.json"),
     ("POST", "/api/cvs"),
     ("GET", "/api/cvs"),
     ("GET", "/api/cvs/{id}"),

@@ -1,0 +1,1 @@
+"""The public API's routers, one module per area."""
