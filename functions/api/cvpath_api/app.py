@@ -17,7 +17,7 @@ from mangum import Mangum
 
 from cvpath_api.errors import install_error_handlers
 from cvpath_api.models import Health
-from cvpath_api.routes import identity, pending
+from cvpath_api.routes import builder, identity, pending
 
 if TYPE_CHECKING:
     from mangum.types import LambdaContext
@@ -38,6 +38,7 @@ app = FastAPI(
 )
 install_error_handlers(app)
 app.include_router(identity.router)
+app.include_router(builder.router)
 app.include_router(pending.router)
 
 

@@ -35,8 +35,6 @@ PENDING = [
     ("GET", "/api/runs/7b1c3a52-29a4-4c6b-9d0e-3f1f8e2a6b10"),
     ("GET", "/api/runs/7b1c3a52-29a4-4c6b-9d0e-3f1f8e2a6b10/events"),
     ("GET", "/api/runs/7b1c3a52-29a4-4c6b-9d0e-3f1f8e2a6b10/artifacts/pdf"),
-    ("GET", "/api/builder-state"),
-    ("PUT", "/api/builder-state"),
 ]
 
 

@@ -78,13 +78,3 @@ def run_events(id: UUID, principal: CurrentPrincipal) -> None:
 @router.get("/runs/{id}/artifacts/{kind}", tags=["runs"], summary="A run's artifact (not implemented yet)")
 def get_run_artifact(id: UUID, kind: ArtifactKind, principal: CurrentPrincipal) -> None:
     _pending("run artifacts")
-
-
-@router.get("/builder-state", tags=["builder"], summary="The CV builder's state (not implemented yet)")
-def get_builder_state(principal: CurrentPrincipal) -> None:
-    _pending("builder state")
-
-
-@router.put("/builder-state", tags=["builder"], summary="Save the CV builder's state (not implemented yet)")
-def put_builder_state(principal: CurrentPrincipal) -> None:
-    _pending("builder state")
