@@ -9,7 +9,6 @@ light: no boto3.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from cvpath.db import run_status
 from cvpath.db.pool import step_connection
 from cvpath.errors import Conflict, ValidationFailed
+from cvpath.money import money_text
 from cvpath.pipeline_errors import task_errors
 from cvpath_pipeline.run_failure import read_failure
 
@@ -52,11 +52,6 @@ def parse_run_event(event: object, state: str) -> RunEvent:
     raise ValidationFailed(f"invalid {state} event: check {', '.join(fields)}", details={"fields": fields})
 
 
-def _money(amount: Decimal) -> str:
-    """USD at 6 places (micro-dollars), the precision of every money column."""
-    return f"{amount.quantize(Decimal('0.000001')):f}"
-
-
 @logger.inject_lambda_context(clear_state=True)
 def admit_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Admit the run (quotas, limits, spend cap, balance reservation), then QUEUED -> RUNNING.
@@ -86,7 +81,7 @@ def admit_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, An
         "admitted": True,
         "tier": admission.effective_tier,
         "free_mode": admission.free_mode,
-        "reserved": _money(admission.reserved),
+        "reserved": money_text(admission.reserved),
         "notices": list(admission.notices),
     }
 
@@ -115,9 +110,9 @@ def settle_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return {
         "run_id": str(parsed.run_id),
         "status": "SUCCEEDED",
-        "actual_cost": _money(cost),
-        "fee": _money(settlement.fee),
-        "charged": _money(settlement.charged),
+        "actual_cost": money_text(cost),
+        "fee": money_text(settlement.fee),
+        "charged": money_text(settlement.charged),
     }
 
 

@@ -19,11 +19,11 @@ from psycopg.types.json import Jsonb
 
 from cvpath.db.runs import text_hash
 from cvpath.errors import Conflict, RunNotFound
+from cvpath.money import MONEY_QUANTUM
 
 FailedStatus = Literal["FAILED", "REJECTED"]
 OPEN_STATUSES = ("QUEUED", "RUNNING")
 # pipeline_runs.actual_cost is numeric(14, 6); PostgreSQL rounds half away from zero.
-COST_QUANTUM = Decimal("0.000001")
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def run_cost(conn: psycopg.Connection[Any], run_id: UUID) -> Decimal:
         [run_id],
     ).fetchone()
     assert row is not None  # an aggregate always yields a row
-    return Decimal(row[0]).quantize(COST_QUANTUM, rounding=ROUND_HALF_UP)
+    return Decimal(row[0]).quantize(MONEY_QUANTUM, rounding=ROUND_HALF_UP)
 
 
 def run_costs_by_agent(conn: psycopg.Connection[Any], run_id: UUID) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from uuid import UUID
 import psycopg
 from psycopg.rows import dict_row
 
-MONEY_QUANTUM = Decimal("0.000001")
+from cvpath.money import MONEY_QUANTUM
 
 
 def billing_report(conn: psycopg.Connection[Any], user_id: UUID) -> list[dict[str, Any]]:

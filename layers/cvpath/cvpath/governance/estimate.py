@@ -21,8 +21,8 @@ from decimal import ROUND_UP, Decimal
 from typing import Any
 
 from cvpath.llm.pricing import LOCAL_PROVIDERS, price_call
+from cvpath.money import MONEY_QUANTUM
 
-MONEY_QUANTUM = Decimal("0.000001")
 CHARS_PER_TOKEN = 4
 # cl100k tokens of each agent's system prompt with its output schema, measured
 # with PromptBuilder(...).system (see tests/unit/governance/test_govu_estimate.py,

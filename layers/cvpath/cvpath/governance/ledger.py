@@ -22,8 +22,8 @@ import psycopg
 from psycopg.rows import dict_row
 
 from cvpath.errors import NotFound, ValidationFailed
+from cvpath.money import MONEY_QUANTUM
 
-MONEY_QUANTUM = Decimal("0.000001")
 # numeric(14, 6) holds less than 1e8; a larger top-up is refused, not rounded.
 MAX_AMOUNT = Decimal("1e8")
 

@@ -26,8 +26,7 @@ from cvpath.errors import RunNotFound
 from cvpath.governance import ledger
 from cvpath.governance.profiles import platform_settings
 from cvpath.governance.quotas import release_cap
-
-MONEY_QUANTUM = Decimal("0.000001")
+from cvpath.money import MONEY_QUANTUM
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from cvpath.db.agent_outputs import OutputKind, read_output
 from cvpath.db.run_status import RunStatus, load_run_status, run_costs_by_agent
 from cvpath.errors import ValidationFailed
 from cvpath.models import CV, cv_to_json_resume
+from cvpath.money import money_text
 
 REPORT_VERSION = 1
 # Every run status that ends without the product: the report then carries the error.
@@ -107,7 +108,7 @@ def _costs(conn: psycopg.Connection[Any], run_id: UUID) -> dict[str, Any]:
     rows = run_costs_by_agent(conn, run_id)
     total = sum((Decimal(row["cost"] or 0) for row in rows), Decimal(0))
     return {
-        "total": _amount(total),
+        "total": money_text(total),
         "currency": "USD",
         "by_agent": [
             {
@@ -119,16 +120,11 @@ def _costs(conn: psycopg.Connection[Any], run_id: UUID) -> dict[str, Any]:
                 "errors": list(row["errors"]),
                 "input_tokens": int(row["input_tokens"]),
                 "output_tokens": int(row["output_tokens"]),
-                "cost": _amount(Decimal(row["cost"] or 0)),
+                "cost": money_text(Decimal(row["cost"] or 0)),
             }
             for row in rows
         ],
     }
-
-
-def _amount(value: Decimal) -> str:
-    # Fixed-point at 6 places (micro-dollars): str() of a zero sum would read "0E-10".
-    return f"{value.quantize(Decimal('0.000001')):f}"
 
 
 def _state(row: Mapping[str, Any]) -> dict[str, Any]:
