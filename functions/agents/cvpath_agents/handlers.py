@@ -9,7 +9,8 @@ never CV or job text.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -20,6 +21,7 @@ from cvpath.db.pool import step_connection
 from cvpath.pipeline_errors import task_errors
 
 logger = Logger(service="agents")
+Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
 def handle(agent: AgentName, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -33,41 +35,22 @@ def handle(agent: AgentName, event: dict[str, Any], context: LambdaContext) -> d
     return result.model_dump(mode="json")
 
 
-@logger.inject_lambda_context(clear_state=True)
-def cv_parser_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(AgentName.CV_PARSER, event, context)
+def _handler_for(agent: AgentName) -> Handler:
+    """The Lambda entry point of ``agent``: one line into :func:`handle`."""
+
+    @logger.inject_lambda_context(clear_state=True)
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return handle(agent, event, context)
+
+    handler.__name__ = handler.__qualname__ = f"{agent.value}_handler"
+    return cast(Handler, handler)
 
 
-@logger.inject_lambda_context(clear_state=True)
-def cv_validator_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(AgentName.CV_VALIDATOR, event, context)
-
-
-@logger.inject_lambda_context(clear_state=True)
-def job_parser_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(AgentName.JOB_PARSER, event, context)
-
-
-@logger.inject_lambda_context(clear_state=True)
-def job_analyzer_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(AgentName.JOB_ANALYZER, event, context)
-
-
-@logger.inject_lambda_context(clear_state=True)
-def cv_tailor_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(AgentName.CV_TAILOR, event, context)
-
-
-@logger.inject_lambda_context(clear_state=True)
-def comparative_scorer_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(AgentName.COMPARATIVE_SCORER, event, context)
-
-
-HANDLERS = {
-    AgentName.CV_PARSER: cv_parser_handler,
-    AgentName.CV_VALIDATOR: cv_validator_handler,
-    AgentName.JOB_PARSER: job_parser_handler,
-    AgentName.JOB_ANALYZER: job_analyzer_handler,
-    AgentName.CV_TAILOR: cv_tailor_handler,
-    AgentName.COMPARATIVE_SCORER: comparative_scorer_handler,
-}
+HANDLERS: dict[AgentName, Handler] = {agent: _handler_for(agent) for agent in AgentName}
+# The names template.yaml gives as each function's Handler.
+cv_parser_handler = HANDLERS[AgentName.CV_PARSER]
+cv_validator_handler = HANDLERS[AgentName.CV_VALIDATOR]
+job_parser_handler = HANDLERS[AgentName.JOB_PARSER]
+job_analyzer_handler = HANDLERS[AgentName.JOB_ANALYZER]
+cv_tailor_handler = HANDLERS[AgentName.CV_TAILOR]
+comparative_scorer_handler = HANDLERS[AgentName.COMPARATIVE_SCORER]
