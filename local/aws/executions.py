@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cvpath.execution_history import StateRun, finished_states, states_from_history
 from local.aws.cloud import LocalCloud
-from local.aws.history import StateRun, finished_states, states_from_history
 
 TIMED_OUT = "TIMED_OUT"
 

@@ -1,87 +1,24 @@
-"""An execution's history as per-state results, the innermost failure, console-like lines, and files.
+"""An execution's history as console-like lines, and its saved copy on disk (``cvpath trace``).
 
-``states_from_history`` is pure: it works on the history ``get_execution_history``
-returns, or on the JSON-serialised copy ``save_history`` writes (timestamps as
-ISO strings).
+Per-state results and the innermost failure are read by ``cvpath.execution_history``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from cvpath.errors import ValidationFailed
-from local.aws.history_events import StateEntry, compact, error_of, event_details, event_time, group_events
+from cvpath.execution_history.events import compact, error_of, event_details, event_time, group_events
 
 if TYPE_CHECKING:
     from local.aws.executions import ExecutionResult
 
-StateStatus = Literal["SUCCEEDED", "FAILED", "CAUGHT", "RUNNING"]
 # Step Functions execution names: up to 80 characters; here also a safe file name.
 _RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
-
-
-@dataclass(frozen=True)
-class StateRun:
-    name: str
-    status: StateStatus
-    duration_ms: int
-    attempts: int
-    error: str | None
-    cause: str | None
-
-
-def _status(entry: StateEntry, ended: bool) -> StateStatus:
-    if entry.exited:
-        return "CAUGHT" if entry.failed_last else "SUCCEEDED"
-    # Not exited: still going, or it failed (or was cancelled when a sibling branch failed).
-    return "FAILED" if ended else "RUNNING"
-
-
-def _state_run(entry: StateEntry, ended: bool) -> StateRun:
-    duration = 0
-    if entry.entered_at is not None and entry.last_at is not None:
-        duration = max(0, round((entry.last_at - entry.entered_at).total_seconds() * 1000))
-    return StateRun(
-        name=entry.name,
-        status=_status(entry, ended),
-        duration_ms=duration,
-        attempts=max(1, entry.attempts),
-        error=entry.error,
-        cause=entry.cause,
-    )
-
-
-def states_from_history(history: list[dict[str, Any]]) -> list[StateRun]:
-    """One StateRun per state entry, in entry order. Parallel branches, retries and catches included."""
-    entries, _owner, ended = group_events(history)
-    return [_state_run(entry, ended) for entry in entries]
-
-
-def finished_states(history: list[dict[str, Any]]) -> list[tuple[int, StateRun]]:
-    """(entry event id, run) of every state that has finished; the id tells entries of one name apart."""
-    entries, _owner, ended = group_events(history)
-    runs = [(entry.entered_id, _state_run(entry, ended)) for entry in entries]
-    return [(key, run) for key, run in runs if run.status != "RUNNING"]
-
-
-def innermost_failure(history: list[dict[str, Any]]) -> tuple[str, str, str] | None:
-    """(state, error, cause) of the deepest failed task, even inside a Parallel; None if no task failed.
-
-    A retry that then succeeded is no failure. When no task failed, the failing
-    state (a Fail state, a runtime error) is reported instead.
-    """
-    entries, _owner, _ended = group_events(history)
-    failed = [e for e in entries if e.failed_last and e.error is not None and e.failure_event_id is not None]
-    tasks = [e for e in failed if e.task_failure]
-    pool = tasks or failed
-    if not pool:
-        return None
-    entry = max(pool, key=lambda e: e.failure_event_id or 0)
-    return entry.name, entry.error or "", entry.cause or ""
 
 
 def format_trace(history: list[dict[str, Any]]) -> list[str]:

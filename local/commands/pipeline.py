@@ -15,7 +15,7 @@ import typer
 from cvpath.errors import CVPathError
 
 if TYPE_CHECKING:
-    from local.aws.history import StateRun
+    from cvpath.execution_history import StateRun
     from local.tailoring.runner import TailorOutcome
 
 # The states whose outputs come from an agent, with the output kind that records the provider.

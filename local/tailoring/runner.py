@@ -24,8 +24,9 @@ from uuid import UUID
 
 from cvpath.config import get_settings
 from cvpath.db.pool import close_pool, connect
+from cvpath.execution_history import StateRun, innermost_failure
 from local.aws.executions import ExecutionResult, run_execution
-from local.aws.history import StateRun, innermost_failure, save_history
+from local.aws.history import save_history
 from local.tailoring.handler_logs import handler_logs_to, preload_task_handlers
 from local.tailoring.submission import RunOptions, read_cv, read_job, submit
 

@@ -9,15 +9,9 @@ from typing import Any
 import pytest
 
 from cvpath.errors import ValidationFailed
+from cvpath.execution_history import finished_states, innermost_failure, states_from_history
 from local.aws.executions import ExecutionResult
-from local.aws.history import (
-    finished_states,
-    format_trace,
-    innermost_failure,
-    load_history,
-    save_history,
-    states_from_history,
-)
+from local.aws.history import format_trace, load_history, save_history
 
 TESTDATA = Path(__file__).parent / "testdata"
 

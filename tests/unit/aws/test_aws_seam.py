@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from cvpath.config import get_settings
+from cvpath.execution_history import StateRun
 from local.aws.cloud import LocalCloud, local_cloud
 from local.aws.executions import ExecutionResult, run_execution
-from local.aws.history import StateRun
 from local.aws.lambda_seam import assert_seam_intact
 from local.aws.template import load_template
 

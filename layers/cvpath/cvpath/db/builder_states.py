@@ -27,14 +27,9 @@ class BuilderState:
 _COLUMNS = "step, draft, revision"
 
 
-def _owner_clause(owner: Owner) -> tuple[str, Any]:
-    # A static choice between two columns: never built from input.
-    return ("user_id = %s", owner.user_id) if owner.user_id is not None else ("guest_id = %s", owner.guest_id)
-
-
 def get_builder_state(conn: psycopg.Connection[Any], owner: Owner) -> BuilderState:
     """The owner's state, or an empty one at revision 0."""
-    clause, value = _owner_clause(owner)
+    clause, value = owner.clause()
     row = conn.execute(f"SELECT {_COLUMNS} FROM public.builder_states WHERE {clause}", [value]).fetchone()
     return BuilderState(None, {}, 0) if row is None else BuilderState(row[0], dict(row[1]), int(row[2]))
 
@@ -54,7 +49,7 @@ def put_builder_state(
             [owner.user_id, owner.guest_id, step, Jsonb(draft)],
         ).fetchone()
     else:
-        clause, value = _owner_clause(owner)
+        clause, value = owner.clause()
         row = conn.execute(
             f"""UPDATE public.builder_states SET step = %s, draft = %s, revision = revision + 1
                 WHERE {clause} AND revision = %s RETURNING {_COLUMNS}""",

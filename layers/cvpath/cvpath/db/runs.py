@@ -32,6 +32,18 @@ class Owner:
         if (self.user_id is None) == (self.guest_id is None):
             raise ValueError("an owner is exactly one of user_id and guest_id")
 
+    def clause(self, alias: str = "") -> tuple[str, UUID]:
+        """The SQL condition that scopes a query to this owner, and its parameter.
+
+        ``alias`` qualifies the column (``"a"`` -> ``a.user_id = %s``). The text is one
+        of two fixed strings, never built from input, so it is safe to format into SQL.
+        """
+        prefix = f"{alias}." if alias else ""
+        if self.user_id is not None:
+            return f"{prefix}user_id = %s", self.user_id
+        assert self.guest_id is not None
+        return f"{prefix}guest_id = %s", self.guest_id
+
 
 @dataclass(frozen=True)
 class RunRecord:
