@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from cvpath_api import run_service
 from cvpath_telemetry import ingest
 from local.serve import serve
 
@@ -35,6 +36,7 @@ def serving(log: list[str] | None = None) -> Iterator[str]:
     # The ingest handler keeps one SQS client per process (per Lambda container); one made for an
     # earlier serve() points at a moto server that has stopped.
     previous = ingest.use_sqs(None)
+    run_service.reset_aws_clients()
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
@@ -45,4 +47,5 @@ def serving(log: list[str] | None = None) -> Iterator[str]:
         stop.set()
         thread.join(20)
         ingest.use_sqs(previous)
+        run_service.reset_aws_clients()
     assert not thread.is_alive(), "serve() did not stop"

@@ -11,10 +11,9 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from cvpath.execution_history import StateRun, finished_states, states_from_history
+from cvpath.execution_history import StateRun, fetch_history, finished_states, states_from_history
 from local.aws.cloud import LocalCloud
 
 TIMED_OUT = "TIMED_OUT"
@@ -30,30 +29,6 @@ class ExecutionResult:
     history: list[dict[str, Any]]
     states: list[StateRun]
     wall_ms: float
-
-
-def _serialisable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: _serialisable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_serialisable(item) for item in value]
-    return value
-
-
-def fetch_history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
-    """Every event of the execution, oldest first, JSON-serialisable (timestamps as ISO strings)."""
-    events: list[dict[str, Any]] = []
-    token: str | None = None
-    while True:
-        page = sfn.get_execution_history(
-            executionArn=execution_arn, maxResults=1000, **({"nextToken": token} if token else {})
-        )
-        events.extend(_serialisable(event) for event in page["events"])
-        token = page.get("nextToken")
-        if not token:
-            return events
 
 
 def run_execution(

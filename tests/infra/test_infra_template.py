@@ -62,6 +62,13 @@ _PUBLIC = [
     ("GET", "/api/builder-state"),
     ("PUT", "/api/builder-state"),
     ("GET", "/api/health"),
+    # Also beyond the list: new versions of a CV, reading applications back, and the preferences
+    # the issue asks for beside the builder state.
+    ("POST", "/api/cvs/{id}/versions"),
+    ("GET", "/api/applications"),
+    ("GET", "/api/applications/{id}"),
+    ("GET", "/api/preferences"),
+    ("PUT", "/api/preferences"),
 ]
 _ADMIN = [
     "/api/admin/llm-analytics",

@@ -17,7 +17,7 @@ from mangum import Mangum
 
 from cvpath_api.errors import install_error_handlers
 from cvpath_api.models import Health
-from cvpath_api.routes import builder, identity, pending
+from cvpath_api.routes import applications, builder, cvs, identity, preferences, runs
 
 if TYPE_CHECKING:
     from mangum.types import LambdaContext
@@ -39,7 +39,10 @@ app = FastAPI(
 install_error_handlers(app)
 app.include_router(identity.router)
 app.include_router(builder.router)
-app.include_router(pending.router)
+app.include_router(cvs.router)
+app.include_router(applications.router)
+app.include_router(runs.router)
+app.include_router(preferences.router)
 
 
 @app.get("/api/health", response_model=Health, tags=["health"], summary="Liveness: no database involved")

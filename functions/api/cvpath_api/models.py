@@ -12,7 +12,8 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 # The length caps bound the work one request can cause (argon2 hashes the whole password).
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# No NUL either: PostgreSQL text cannot hold one.
+EMAIL_PATTERN = r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
 MAX_EMAIL_CHARS = 254
 MAX_PASSWORD_CHARS = 256
 MAX_TOKEN_CHARS = 4096

@@ -42,6 +42,8 @@ class RenderOptions(BaseModel):
 
     engine: Literal["v1", "v2"] = "v1"
     cover_letter: Literal["none", "pdf", "docx"] = "none"
+    # The tailored CV as an editable DOCX too, beside the PDF.
+    cv_docx: bool = False
 
 
 class RenderRunEvent(BaseModel):
@@ -53,7 +55,7 @@ class RenderRunEvent(BaseModel):
 
 @dataclass(frozen=True)
 class RunFile:
-    kind: Literal["cv_pdf", "cover_letter_pdf", "cover_letter_docx"]
+    kind: Literal["cv_pdf", "cv_docx", "cover_letter_pdf", "cover_letter_docx"]
     filename: str
     content_type: str
     data: bytes
@@ -64,7 +66,10 @@ def render_run(event: object, conn: psycopg.Connection[Any], s3: Any, bucket: st
     """Render the run's files, store them in ``bucket`` and return where they are."""
     task = service.parse_model(RenderRunEvent, event)
     run = load_run(conn, task.run_id)
-    files = [render_tailored_cv(stored_json(conn, run, "TAILORED_CV"), task.render.engine)]
+    tailored_json = stored_json(conn, run, "TAILORED_CV")
+    files = [render_tailored_cv(tailored_json, task.render.engine)]
+    if task.render.cv_docx:
+        files.append(render_tailored_cv_docx(tailored_json))
     if task.render.cover_letter != "none":
         tailored = stored(conn, run, "TAILORED_CV", TailoredCV)
         letter = run_cover_letter(conn, run, tailored)
@@ -94,6 +99,13 @@ def render_tailored_cv(tailored: dict[str, Any], engine: str) -> RunFile:
     )
     (artifact,) = service.render(request)
     return RunFile("cv_pdf", "tailored_cv.pdf", PDF, artifact.data, artifact.pages)
+
+
+def render_tailored_cv_docx(tailored: dict[str, Any]) -> RunFile:
+    """The tailored CV as DOCX, ATS-checked like the PDF."""
+    request = service.parse_model(RenderRequest, {"cv": tailored, "format": "docx"})
+    (artifact,) = service.render(request)
+    return RunFile("cv_docx", "tailored_cv.docx", DOCX, artifact.data, None)
 
 
 def render_letter(letter: CoverLetter, sender: TailoredCV, letter_format: str) -> RunFile:

@@ -53,6 +53,12 @@ class Settings(BaseModel):
     database_url_parameter: str | None = None
     artifacts_bucket: str | None = None
     telemetry_queue_url: str | None = None
+    # The tailoring state machine the public API starts runs on.
+    tailoring_state_machine_arn: str | None = None
+    # How GET /api/runs/{id}/artifacts/{kind} answers by default: a presigned S3 URL ("url"), or the
+    # file's bytes through the API ("bytes"); a request may ask for either with ?delivery=.
+    artifact_delivery: Literal["url", "bytes"] = "url"
+    artifact_url_ttl_s: int = Field(default=300, ge=30, le=3600)
     # Where the BYOK vault's master keys live in AWS (SSM/Secrets Manager name); never in the database.
     vault_key_parameter: str | None = None
     # Locally, the master keys themselves: "1:<base64 of 32 bytes>,2:<base64>" (version:key, comma-separated).
@@ -89,6 +95,9 @@ def _from_environ(environ: dict[str, str]) -> Settings:
         "CVPATH_DATABASE_URL_PARAMETER": "database_url_parameter",
         "ARTIFACTS_BUCKET": "artifacts_bucket",
         "TELEMETRY_QUEUE_URL": "telemetry_queue_url",
+        "TAILORING_STATE_MACHINE_ARN": "tailoring_state_machine_arn",
+        "CVPATH_ARTIFACT_DELIVERY": "artifact_delivery",
+        "CVPATH_ARTIFACT_URL_TTL": "artifact_url_ttl_s",
         "CVPATH_VAULT_KEY_PARAMETER": "vault_key_parameter",
         "CVPATH_VAULT_KEYS": "vault_master_keys",
         "CVPATH_VAULT_KEY_VERSION": "vault_key_version",

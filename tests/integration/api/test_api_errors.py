@@ -1,5 +1,5 @@
-"""The common error body: validation, unknown routes, the routes still pending (401 then 501), and the 500
-that never tells what went wrong; plus the Lambda handler itself."""
+"""The common error body: validation, unknown routes, a caller's routes without a caller (401) or with an
+id nobody has (404), and the 500 that never tells what went wrong; plus the Lambda handler itself."""
 
 from __future__ import annotations
 
@@ -24,17 +24,28 @@ import cvpath.auth
 from cvpath_api.app import app, handler
 
 EVENTS = Path(__file__).resolve().parents[3] / "events"
-PENDING = [
-    ("POST", "/api/cvs"),
-    ("GET", "/api/cvs"),
+UNKNOWN = "7b1c3a52-29a4-4c6b-9d0e-3f1f8e2a6b10"
+# Routes on one of the caller's objects, by id: nobody has this id, so 404 once authenticated.
+BY_ID = [
     ("GET", "/api/cvs/7b1c3a52-29a4-4c6b-9d0e-3f1f8e2a6b10"),
     ("GET", "/api/cvs/7b1c3a52-29a4-4c6b-9d0e-3f1f8e2a6b10/versions"),
-    ("POST", "/api/applications"),
+    ("POST", "/api/cvs/7b1c3a52-29a4-4c6b-9d0e-3f1f8e2a6b10/versions"),
+    ("GET", "/api/applications/7b1c3a52-29a4-4c6b-9d0e-3f1f8e2a6b10"),
     ("PATCH", "/api/applications/7b1c3a52-29a4-4c6b-9d0e-3f1f8e2a6b10"),
     ("POST", "/api/applications/7b1c3a52-29a4-4c6b-9d0e-3f1f8e2a6b10/runs"),
     ("GET", "/api/runs/7b1c3a52-29a4-4c6b-9d0e-3f1f8e2a6b10"),
     ("GET", "/api/runs/7b1c3a52-29a4-4c6b-9d0e-3f1f8e2a6b10/events"),
     ("GET", "/api/runs/7b1c3a52-29a4-4c6b-9d0e-3f1f8e2a6b10/artifacts/pdf"),
+]
+CALLERS_ROUTES = [
+    *BY_ID,
+    ("POST", "/api/cvs"),
+    ("GET", "/api/cvs"),
+    ("POST", "/api/applications"),
+    ("GET", "/api/applications"),
+    ("GET", "/api/preferences"),
+    ("PUT", "/api/preferences"),
+    ("GET", "/api/builder-state"),
 ]
 
 
@@ -64,16 +75,19 @@ def test_invalid_fields_name_the_field_and_rule_never_the_value(api: TestClient)
     assert missing == [{"loc": ["body", "refresh_token"], "type": "missing"}]
 
 
-@pytest.mark.parametrize(("method", "path"), PENDING)
-def test_pending_routes_are_401_without_a_token_and_501_with_one(
-    api: TestClient, method: str, path: str
-) -> None:
-    assert error_of(api.request(method, path), 401)["code"] == "not_authenticated"
+@pytest.mark.parametrize(("method", "path"), CALLERS_ROUTES)
+def test_a_callers_routes_are_401_without_a_token(api: TestClient, method: str, path: str) -> None:
+    error = error_of(api.request(method, path), 401)
+    assert error["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize(("method", "path"), BY_ID)
+def test_an_id_nobody_has_is_404_with_a_token(api: TestClient, method: str, path: str) -> None:
     _, token = new_guest(api)
-    error = error_of(api.request(method, path, headers=bearer(token)), 501)
-    assert error["code"] == "not_implemented"
-    assert error["details"]["issue"] == 9
-    assert error["details"]["feature"]
+    body = {"cv": {"basics": {"name": "A"}}} if path.endswith("/versions") and method == "POST" else {}
+    error = error_of(api.request(method, path, headers=bearer(token), json=body), 404)
+    assert error["code"] == "not_found"
+    assert UNKNOWN in error["message"]
 
 
 def test_a_bad_path_parameter_is_422_once_authenticated(api: TestClient) -> None:

@@ -169,14 +169,21 @@ def insert_import(
     source_format: str = "TEXT",
     file_name: str | None = None,
     import_data_id: UUID | None = None,
+    master_cv_id: UUID | None = None,
+    created_for_job_id: UUID | None = None,
 ) -> UUID:
-    """A CV snapshot: extracted (or pasted) text, a structured CV (JSON Resume or canonical), or both."""
+    """A CV snapshot: extracted (or pasted) text, a structured CV (JSON Resume or canonical), or both.
+
+    ``master_cv_id`` names the master CV version it copies, ``created_for_job_id``
+    the job application it was taken for.
+    """
     digest = content_digest(content) if content is not None else text_hash(raw_text or "")
     return _returning_id(
         conn,
         """INSERT INTO public.import_data
-               (id, user_id, guest_id, source_format, file_name, raw_text, content, content_hash)
-           VALUES (coalesce(%s, gen_random_uuid()), %s, %s, %s, %s, %s, %s, %s)
+               (id, user_id, guest_id, source_format, file_name, raw_text, content, content_hash,
+                master_cv_id, created_for_job_id)
+           VALUES (coalesce(%s, gen_random_uuid()), %s, %s, %s, %s, %s, %s, %s, %s, %s)
            ON CONFLICT (id) DO NOTHING RETURNING id""",
         [
             import_data_id,
@@ -187,6 +194,8 @@ def insert_import(
             raw_text,
             None if content is None else Jsonb(content),
             digest,
+            master_cv_id,
+            created_for_job_id,
         ],
         import_data_id,
     )
@@ -214,6 +223,8 @@ def insert_run(
     run_id: UUID | None = None,
     engine: str = "v1",
     options: dict[str, Any] | None = None,
+    application_id: UUID | None = None,
+    master_cv_id: UUID | None = None,
 ) -> UUID:
     """A QUEUED run over the given snapshots.
 
@@ -223,10 +234,21 @@ def insert_run(
     return _returning_id(
         conn,
         """INSERT INTO public.pipeline_runs
-               (id, user_id, guest_id, import_data_id, job_data_id, engine, options)
-           VALUES (coalesce(%s, gen_random_uuid()), %s, %s, %s, %s, %s, %s)
+               (id, user_id, guest_id, import_data_id, job_data_id, engine, options,
+                application_id, master_cv_id)
+           VALUES (coalesce(%s, gen_random_uuid()), %s, %s, %s, %s, %s, %s, %s, %s)
            ON CONFLICT (id) DO NOTHING RETURNING id""",
-        [run_id, owner.user_id, owner.guest_id, import_data_id, job_data_id, engine, Jsonb(options or {})],
+        [
+            run_id,
+            owner.user_id,
+            owner.guest_id,
+            import_data_id,
+            job_data_id,
+            engine,
+            Jsonb(options or {}),
+            application_id,
+            master_cv_id,
+        ],
         run_id,
     )
 

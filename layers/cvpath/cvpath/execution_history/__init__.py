@@ -8,6 +8,7 @@ timestamps as ISO strings): the public API's run view, ``cvpath tailor`` and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from cvpath.execution_history.events import StateEntry, group_events
@@ -73,3 +74,27 @@ def innermost_failure(history: list[dict[str, Any]]) -> tuple[str, str, str] | N
         return None
     entry = max(pool, key=lambda e: e.failure_event_id or 0)
     return entry.name, entry.error or "", entry.cause or ""
+
+
+def _serialisable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _serialisable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_serialisable(item) for item in value]
+    return value
+
+
+def fetch_history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
+    """Every event of the execution, oldest first, JSON-serialisable (timestamps as ISO strings)."""
+    events: list[dict[str, Any]] = []
+    token: str | None = None
+    while True:
+        page = sfn.get_execution_history(
+            executionArn=execution_arn, maxResults=1000, **({"nextToken": token} if token else {})
+        )
+        events.extend(_serialisable(event) for event in page["events"])
+        token = page.get("nextToken")
+        if not token:
+            return events
