@@ -1,4 +1,4 @@
-"""Benchmark: the public API's identity routes through the local gateway, and its handler's cold import.
+"""Benchmark: the public API's routes through the local gateway, and its handler's cold import.
 
 Usage: .venv/bin/python bench/api.py [--requests 400] [--concurrency 8] [--url POSTGRES_URL]
 
@@ -8,7 +8,11 @@ request on the client, so it includes the HTTP server, the API Gateway event,
 Mangum, FastAPI and the database. ``GET /api/health`` (no database, no token)
 is the baseline of the same run: what the gateway and the app framework cost
 alone. ``POST /api/guest`` writes a guest and its profile and signs a JWT;
-``GET /api/me`` verifies one and reads the guest row.
+``GET /api/me`` verifies one and reads the guest row. ``GET /api/runs/{id}``
+reads a finished run (one real execution of the state machine, made first):
+its row, recorded state timings, outputs and costs. ``POST /api/applications``
+checks the job text with the pipeline's job gate and writes the application
+and its job snapshot.
 
 Cold import: ``cvpath_api.app`` in a fresh, isolated interpreter that sees
 only what the PublicApiFunction ships (the layer, functions/api and its
@@ -18,6 +22,7 @@ requirements). Targets on this machine: p50 <= 15 ms; import <= 900 ms.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import shutil
@@ -36,6 +41,8 @@ from pipeline import cold_import_ms, lambda_site
 ROOT = Path(__file__).resolve().parents[1]
 P50_TARGET_MS = 15.0
 IMPORT_TARGET_MS = 900.0
+SAMPLE_CV_JSON = ROOT / "examples" / "cv.json"
+SAMPLE_JOB = ROOT / "examples" / "sample_job.txt"
 MODULE = "cvpath_api.app"
 
 
@@ -156,10 +163,18 @@ def bench_latency(url: str | None, requests: int, concurrency: int) -> None:
         with gateway() as base:
             token = httpx.post(f"{base}/api/guest", timeout=30).json()["guest_token"]
             auth = {"Authorization": f"Bearer {token}"}
+            cv_id, run_id = _finished_run(base, auth)
+            application = {"cv_id": cv_id, "job_description": SAMPLE_JOB.read_text(encoding="utf-8")}
             cases: list[tuple[str, Send, int]] = [
                 ("GET /api/health (baseline)", lambda c: c.get("/api/health"), 200),
                 ("POST /api/guest", lambda c: c.post("/api/guest"), 201),
                 ("GET /api/me", lambda c: c.get("/api/me", headers=auth), 200),
+                ("GET /api/runs/{id}", lambda c: c.get(f"/api/runs/{run_id}", headers=auth), 200),
+                (
+                    "POST /api/applications",
+                    lambda c: c.post("/api/applications", json=application, headers=auth),
+                    201,
+                ),
             ]
             # Warm-up: first imports, the pool's connections, the handler's event loops.
             for _, send, expected in cases:
@@ -180,6 +195,31 @@ def bench_latency(url: str | None, requests: int, concurrency: int) -> None:
         get_settings.cache_clear()
 
 
+def _finished_run(base: str, auth: dict[str, str]) -> tuple[str, str]:
+    """A CV (the bundled sample as JSON Resume), an application and one run to success; (cv id, run id)."""
+    with httpx.Client(base_url=base, timeout=60, headers=auth) as client:
+        cv = client.post(
+            "/api/cvs", json={"json_resume": json.loads(SAMPLE_CV_JSON.read_text(encoding="utf-8"))}
+        )
+        cv.raise_for_status()
+        job = SAMPLE_JOB.read_text(encoding="utf-8")
+        application = client.post(
+            "/api/applications", json={"cv_id": cv.json()["id"], "job_description": job}
+        )
+        application.raise_for_status()
+        started = client.post(f"/api/applications/{application.json()['id']}/runs", json={})
+        started.raise_for_status()
+        run_id = started.json()["run_id"]
+        deadline = time.monotonic() + 120
+        while (status := client.get(f"/api/runs/{run_id}").json()["status"]) in ("QUEUED", "RUNNING"):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"run {run_id} did not finish in 120 s")
+            time.sleep(0.5)
+        if status != "SUCCEEDED":
+            raise RuntimeError(f"run {run_id} ended {status}")
+        return cv.json()["id"], run_id
+
+
 @contextmanager
 def _environ(name: str, value: str) -> Iterator[None]:
     previous = os.environ.get(name)
@@ -198,17 +238,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--url", help="PostgreSQL server URL (default: DATABASE_URL or the embedded one)")
-    parser.add_argument(
-        "--nodelay",
-        action="store_true",
-        help="set TCP_NODELAY on the gateway's sockets (a proposed fix to local/gateway: without it, each "
-        "keep-alive answer waits ~40 ms for the client's delayed ACK, since headers and body go out apart)",
-    )
     args = parser.parse_args()
-    if args.nodelay:
-        from local.gateway import http_server
-
-        http_server._GatewayRequestHandler.disable_nagle_algorithm = True
     bench_latency(args.url, args.requests, args.concurrency)
     bench_import()
 
