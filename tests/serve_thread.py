@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from cvpath_api import run_service
+from cvpath_api import aws
 from cvpath_telemetry import ingest
 from local.serve import serve
 
@@ -36,7 +36,7 @@ def serving(log: list[str] | None = None) -> Iterator[str]:
     # The ingest handler keeps one SQS client per process (per Lambda container); one made for an
     # earlier serve() points at a moto server that has stopped.
     previous = ingest.use_sqs(None)
-    run_service.reset_aws_clients()
+    aws.reset_clients()
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
@@ -47,5 +47,5 @@ def serving(log: list[str] | None = None) -> Iterator[str]:
         stop.set()
         thread.join(20)
         ingest.use_sqs(previous)
-        run_service.reset_aws_clients()
+        aws.reset_clients()
     assert not thread.is_alive(), "serve() did not stop"

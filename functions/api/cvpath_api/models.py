@@ -6,7 +6,7 @@ auth package loads PyJWT and argon2, which the cold start should not pay for.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -64,3 +64,14 @@ class Me(BaseModel):
 
 class Health(BaseModel):
     status: Literal["ok"] = "ok"
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether a JSON value holds NUL anywhere, keys included: PostgreSQL text and jsonb cannot."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(item) for item in value)
+    return False

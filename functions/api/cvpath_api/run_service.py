@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID, uuid4
 
 from cvpath.errors import CVPathError, NotFound
+from cvpath_api import aws
 
 if TYPE_CHECKING:
     import psycopg
@@ -64,19 +64,6 @@ class RunNotFinished(CVPathError):
 
     http_status = 409
     code = "run_not_finished"
-
-
-@cache
-def _aws_client(service: str) -> Any:
-    """One boto3 client per service and process (AWS_ENDPOINT_URL is honoured by boto3 itself)."""
-    import boto3
-
-    return boto3.client(service)
-
-
-def reset_aws_clients() -> None:
-    """Forget the cached clients (a local stack that restarted listens on another port)."""
-    _aws_client.cache_clear()
 
 
 def _state_machine_arn() -> str | None:
@@ -142,7 +129,7 @@ def start_run(
         "render": {"engine": engine, "cover_letter": cover_letter, "cv_docx": cv_docx},
     }
     try:
-        _aws_client("stepfunctions").start_execution(
+        aws.client("stepfunctions").start_execution(
             stateMachineArn=machine, name=str(run_id), input=json.dumps(execution_input)
         )
     except Exception as exc:  # noqa: BLE001 - any failure to start ends the run; the class name is logged
@@ -188,7 +175,7 @@ def current_states(conn: psycopg.Connection[Any], owner: Owner, run: OwnedRun) -
 def _states_from_execution(arn: str) -> list[dict[str, Any]]:
     from cvpath.execution_history import fetch_history, states_from_history
 
-    client = _aws_client("stepfunctions")
+    client = aws.client("stepfunctions")
     try:
         history = fetch_history(client, arn)
     except client.exceptions.ExecutionDoesNotExist:
@@ -338,7 +325,7 @@ def artifact(
     bucket = settings.artifacts_bucket
     if not bucket:
         raise ArtifactsUnavailable("run files cannot be read here: no artifacts bucket is configured")
-    s3 = _aws_client("s3")
+    s3 = aws.client("s3")
     if kind == "report":
         _store_report(conn, owner, s3, bucket, run, file)
     how = delivery or settings.artifact_delivery

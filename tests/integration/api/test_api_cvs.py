@@ -20,8 +20,8 @@ from moto import mock_aws
 from cvpath.config import get_settings
 from cvpath.db.runs import content_digest
 from cvpath.models import cv_from_json_resume
+from cvpath_api import aws
 from cvpath_api.app import app
-from cvpath_api.routes.cvs import s3_client
 from cvpath_api.uploads import DOCX, MARKDOWN, PDF, TEXT
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
@@ -44,12 +44,12 @@ def s3(monkeypatch: pytest.MonkeyPatch, pooled_db: str) -> Iterator[Any]:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     get_settings.cache_clear()
-    s3_client.cache_clear()
+    aws.reset_clients()
     with mock_aws():
         client = boto3.client("s3", region_name=REGION)
         client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
         yield client
-    s3_client.cache_clear()
+    aws.reset_clients()
     get_settings.cache_clear()
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cvpath_api.deps import Connection, CurrentPrincipal
 from cvpath_api.errors import error_responses
+from cvpath_api.models import holds_nul
 
 router = APIRouter(prefix="/api", tags=["builder"], responses=error_responses(401, 409, 422, 503))
 
@@ -56,19 +57,9 @@ class BuilderStateBody(BaseModel):
         if size > MAX_DRAFT_BYTES:
             raise ValueError(f"the draft is larger than {MAX_DRAFT_BYTES // 1024} KB")
         # PostgreSQL's jsonb cannot hold the NUL character, in keys or values.
-        if _holds_nul(draft.model_dump(mode="json")):
+        if holds_nul(draft.model_dump(mode="json")):
             raise ValueError("the draft holds a NUL character")
         return draft
-
-
-def _holds_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
 
 
 class BuilderStateOut(BaseModel):

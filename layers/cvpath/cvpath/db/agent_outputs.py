@@ -138,6 +138,19 @@ def read_output(conn: psycopg.Connection[Any], run_id: UUID, kind: OutputKind) -
     return None if row is None else OutputRow(**row)
 
 
+def read_all_outputs(conn: psycopg.Connection[Any], run_id: UUID) -> dict[str, OutputRow]:
+    """Every output the run has, by kind, in one query (a report reads them all)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            """SELECT id, kind, content::text AS content_json, content_hash, agent::text AS agent,
+                      prompt_version, schema_version, provider, model
+               FROM public.tailor_data WHERE run_id = %s""",
+            [run_id],
+        )
+        rows = cur.fetchall()
+    return {str(row["kind"]): OutputRow(**row) for row in rows}
+
+
 def output_ids(conn: psycopg.Connection[Any], run_id: UUID, kinds: Sequence[OutputKind]) -> dict[str, UUID]:
     """The ids of the run's outputs among ``kinds`` that exist, by kind."""
     rows = conn.execute(

@@ -16,7 +16,7 @@ from uuid import UUID
 
 import psycopg
 
-from cvpath.db.agent_outputs import OutputKind, read_output
+from cvpath.db.agent_outputs import OutputKind, OutputRow, read_all_outputs
 from cvpath.db.run_status import RunStatus, load_run_status, run_costs_by_agent
 from cvpath.errors import ValidationFailed
 from cvpath.models import CV, cv_to_json_resume
@@ -44,7 +44,8 @@ def build_report(
     not run is ``null``.
     """
     run = load_run_status(conn, run_id)
-    outputs = {kind: _output(conn, run_id, kind) for kind in _OUTPUT_KINDS}
+    stored = read_all_outputs(conn, run_id)
+    outputs = {kind: _content(stored.get(kind)) for kind in _OUTPUT_KINDS}
     before, after = outputs["SCORE_BEFORE"], outputs["SCORE_AFTER"]
     return {
         "report_version": REPORT_VERSION,
@@ -67,8 +68,7 @@ def build_report(
     }
 
 
-def _output(conn: psycopg.Connection[Any], run_id: UUID, kind: OutputKind) -> dict[str, Any] | None:
-    row = read_output(conn, run_id, kind)
+def _content(row: OutputRow | None) -> dict[str, Any] | None:
     if row is None:
         return None
     content: dict[str, Any] = json.loads(row.content_json)
