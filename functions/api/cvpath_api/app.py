@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI
 from mangum import Mangum
 
-from cvpath_api.errors import install_error_handlers
+from cvpath.web.errors import install_error_handlers
 from cvpath_api.models import Health
 from cvpath_api.routes import applications, builder, cvs, identity, preferences, runs
 

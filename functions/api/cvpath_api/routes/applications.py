@@ -26,8 +26,8 @@ from pydantic import (
     model_validator,
 )
 
-from cvpath_api.deps import Connection, CurrentPrincipal
-from cvpath_api.errors import error_responses
+from cvpath.web.deps import Connection, CurrentPrincipal
+from cvpath.web.errors import error_responses
 from cvpath_api.uploads import DOCUMENT_TYPES, JSON, FileName, Upload, read_body, require_media_type
 
 if TYPE_CHECKING:

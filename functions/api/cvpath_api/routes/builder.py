@@ -13,8 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from cvpath_api.deps import Connection, CurrentPrincipal
-from cvpath_api.errors import error_responses
+from cvpath.web.deps import Connection, CurrentPrincipal
+from cvpath.web.errors import error_responses
 from cvpath_api.models import holds_nul
 
 router = APIRouter(prefix="/api", tags=["builder"], responses=error_responses(401, 409, 422, 503))

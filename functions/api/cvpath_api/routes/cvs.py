@@ -14,6 +14,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from cvpath.web.deps import Connection, CurrentPrincipal
+from cvpath.web.errors import error_responses
 from cvpath_api.cv_intake import MEDIA_TYPES, CvPayload, new_version, save
 from cvpath_api.cv_models import (
     LABEL_PATTERN,
@@ -25,8 +27,6 @@ from cvpath_api.cv_models import (
     CvVersionList,
     CvVersionSummary,
 )
-from cvpath_api.deps import Connection, CurrentPrincipal
-from cvpath_api.errors import error_responses
 from cvpath_api.uploads import DOCX, JSON, MARKDOWN, PDF, TEXT, FileName, read_body, require_media_type
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, status
 
-from cvpath_api.deps import (
+from cvpath.web.deps import (
     ACCESS_COOKIE,
     GUEST_COOKIE,
     Connection,
@@ -21,7 +21,7 @@ from cvpath_api.deps import (
     client_ip,
     user_agent,
 )
-from cvpath_api.errors import error_responses
+from cvpath.web.errors import error_responses
 from cvpath_api.models import GuestCreated, LoginBody, Me, RefreshBody, RegisterBody, TokenResponse
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
-from cvpath_api.deps import Connection, CurrentPrincipal
-from cvpath_api.errors import error_responses
+from cvpath.web.deps import Connection, CurrentPrincipal
+from cvpath.web.errors import error_responses
 
 router = APIRouter(prefix="/api", tags=["preferences"], responses=error_responses(401, 422, 503))
 

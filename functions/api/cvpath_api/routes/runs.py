@@ -17,8 +17,8 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from cvpath_api.deps import Connection, CurrentPrincipal
-from cvpath_api.errors import error_responses
+from cvpath.web.deps import Connection, CurrentPrincipal
+from cvpath.web.errors import error_responses
 
 router = APIRouter(prefix="/api", tags=["runs"])
 

@@ -38,11 +38,11 @@ class NotAuthenticated(CVPathError):
     code = "not_authenticated"
 
 
-class NotImplementedYet(CVPathError):
-    """A route the API declares but whose feature arrives later in issue 9."""
+class Forbidden(CVPathError):
+    """A caller who is known but may not use the route (a non-admin on an admin route)."""
 
-    http_status = 501
-    code = "not_implemented"
+    http_status = 403
+    code = "forbidden"
 
 
 class ErrorDetail(BaseModel):
@@ -68,7 +68,10 @@ def _describe(status: int) -> str:
         409: "conflicts with the current state",
         422: "the request does not validate",
         429: "too many attempts",
-        501: "not implemented yet",
+        403: "the caller may not use this route",
+        404: "no such object for this caller",
+        413: "the body is too large",
+        415: "the body's media type is not accepted",
     }.get(status, "error")
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from cvpath_api.errors import NotAuthenticated
+from cvpath.web.errors import NotAuthenticated
 
 if TYPE_CHECKING:
     import psycopg
