@@ -81,6 +81,9 @@ _ADMIN = [
     "/api/admin/errors/{fingerprint}",
     "/api/admin/runs",
     "/api/admin/runs/{id}",
+    # Beyond DESIGN.md's list: the admin token exchange, the audit trail, the admin schema.
+    "/api/admin/audit",
+    "/api/admin/openapi.json",
 ]
 DESIGN_ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/render/pdf"): "RenderApiFunction",
@@ -96,6 +99,7 @@ DESIGN_ROUTES: dict[tuple[str, str], str] = {
     },
     **dict.fromkeys(_PUBLIC, "PublicApiFunction"),
     **{("GET", path): "AdminApiFunction" for path in _ADMIN},
+    ("POST", "/api/admin/auth/token"): "AdminApiFunction",
 }
 
 SECRET_PATTERNS = {

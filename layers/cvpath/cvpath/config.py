@@ -73,6 +73,8 @@ class Settings(BaseModel):
     access_token_ttl_s: int = Field(default=900, ge=60, le=3600)
     refresh_token_ttl_s: int = Field(default=30 * 24 * 3600, ge=3600)
     guest_token_ttl_s: int = Field(default=30 * 24 * 3600, ge=3600)
+    # Admin tokens are exchanged for an admin's access token and live briefly.
+    admin_token_ttl_s: int = Field(default=600, ge=60, le=3600)
 
 
 def _from_environ(environ: dict[str, str]) -> Settings:

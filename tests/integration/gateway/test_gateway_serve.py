@@ -79,13 +79,12 @@ def test_wrong_method_on_a_known_path_is_404(client: httpx.Client) -> None:
     assert response.status_code == 404
 
 
-def test_stub_route_answers_501_with_the_error_body(client: httpx.Client) -> None:
+def test_an_admin_route_without_a_token_answers_401_with_the_error_body(client: httpx.Client) -> None:
     response = client.get("/api/admin/settings")
 
-    assert response.status_code == 501
+    assert response.status_code == 401
     error = response.json()["error"]
-    assert error["code"] == "not_implemented"
-    assert error["details"]["issue"] == 10
+    assert error["code"] == "not_authenticated"
 
 
 def test_body_over_10_mb_is_413_unread(served: Served) -> None:

@@ -41,3 +41,10 @@ class WeakPassword(ValidationFailed):
     """The password breaks the strength policy; ``details["rule"]`` names the rule."""
 
     code = "weak_password"
+
+
+class NotAnAdmin(CVPathError):
+    """A signed-in caller without the admin role, or without an admin token, on an admin route."""
+
+    http_status = 403
+    code = "forbidden"

@@ -15,10 +15,17 @@ from uuid import UUID
 
 import psycopg
 
-from cvpath.auth.errors import InvalidToken, TokenExpired
+from cvpath.auth.errors import InvalidToken, NotAnAdmin, TokenExpired
 from cvpath.auth.principal import Principal, TokenPair
 from cvpath.auth.signing import ip_hash
-from cvpath.auth.tokens import issue_access_token, new_refresh_token, refresh_token_hash, verify_token
+from cvpath.auth.tokens import (
+    ADMIN_AUDIENCE,
+    issue_access_token,
+    issue_admin_token,
+    new_refresh_token,
+    refresh_token_hash,
+    verify_token,
+)
 from cvpath.config import get_settings
 
 USER_AGENT_MAX = 512
@@ -125,6 +132,46 @@ def principal_for(conn: psycopg.Connection[Any], token: str, *, now: datetime | 
     if row is None or not row[0]:
         raise InvalidToken("the session was signed out or has expired")
     return Principal(kind="user", user_id=subject, session_id=session_id, is_admin=bool(row[1]))
+
+
+def admin_principal_for(
+    conn: psycopg.Connection[Any], token: str, *, now: datetime | None = None
+) -> Principal:
+    """The admin behind an admin token: 401 for a bad, expired or revoked one, 403 for anyone not an admin.
+
+    The admin right is read from the user row on every call, so removing it takes
+    effect at once. A valid public token (guest or access) is a known caller
+    without an admin token: 403, so that every admin route refuses a non-admin
+    the same way.
+    """
+    try:
+        claims = verify_token(token, expected={"admin"}, now=now, audience=ADMIN_AUDIENCE)
+    except InvalidToken:
+        principal = principal_for(conn, token, now=now)  # 401 unless it is a valid public token
+        raise NotAnAdmin(
+            "admin routes take an admin token" if principal.is_admin else "this route is for administrators"
+        ) from None
+    subject = _uuid(claims.get("sub"))
+    row = conn.execute(
+        """SELECT s.revoked_at IS NULL AND s.expires_at > coalesce(%s::timestamptz, now()), u.is_admin
+           FROM public.sessions s JOIN public.users u ON u.id = s.user_id
+           WHERE s.id = %s AND s.user_id = %s""",
+        [now, _uuid(claims.get("sid")), subject],
+    ).fetchone()
+    if row is None or not row[0]:
+        raise InvalidToken("the session was signed out or has expired")
+    if not row[1]:
+        raise NotAnAdmin("this route is for administrators")
+    return Principal(kind="user", user_id=subject, session_id=_uuid(claims.get("sid")), is_admin=True)
+
+
+def issue_admin_session_token(principal: Principal, *, now: datetime | None = None) -> tuple[str, int]:
+    """An admin token for an admin's live session (from ``principal_for``); 403 for a non-admin."""
+    if principal.kind != "user" or not principal.is_admin or principal.session_id is None:
+        raise NotAnAdmin("only an administrator's session can get an admin token")
+    assert principal.user_id is not None
+    token = issue_admin_token(principal.user_id, principal.session_id, now=now)
+    return token, get_settings().admin_token_ttl_s
 
 
 def _revoke_if_retired(conn: psycopg.Connection[Any], presented: bytes) -> bool:

@@ -21,6 +21,9 @@ from cvpath.config import get_settings
 
 ALGORITHM = "HS256"
 AUDIENCE = "cvpath-api"
+# Admin tokens have an audience of their own: the public API never accepts one,
+# and the admin API never accepts an access token.
+ADMIN_AUDIENCE = "cvpath-admin"
 ISSUER = "cvpath"
 # Names the signing key, so a rotation can run two keys side by side later.
 KEY_ID = "1"
@@ -42,7 +45,16 @@ def issue_access_token(
     return _encode("access", str(user_id), get_settings().access_token_ttl_s, extra, now)
 
 
-def verify_token(token: str, *, expected: set[str], now: datetime | None = None) -> dict[str, Any]:
+def issue_admin_token(user_id: UUID, session_id: UUID, *, now: datetime | None = None) -> str:
+    """A short-lived admin token, bound to the session of the access token it was exchanged for."""
+    settings = get_settings()
+    extra = {"sid": str(session_id)}
+    return _encode("admin", str(user_id), settings.admin_token_ttl_s, extra, now, audience=ADMIN_AUDIENCE)
+
+
+def verify_token(
+    token: str, *, expected: set[str], now: datetime | None = None, audience: str = AUDIENCE
+) -> dict[str, Any]:
     """The claims of a token this service signed, of one of the ``expected`` types.
 
     Raises ``TokenExpired`` when it is past ``exp`` (no leeway) and ``InvalidToken``
@@ -60,7 +72,7 @@ def verify_token(token: str, *, expected: set[str], now: datetime | None = None)
             token,
             signing_secret().get_secret_value(),
             algorithms=[ALGORITHM],
-            audience=AUDIENCE,
+            audience=audience,
             issuer=ISSUER,
             leeway=0,
             options={"require": REQUIRED_CLAIMS, "verify_exp": False, "verify_iat": False},
@@ -83,11 +95,19 @@ def refresh_token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode("utf-8")).digest()
 
 
-def _encode(typ: str, subject: str, ttl_s: int, extra: dict[str, Any], now: datetime | None) -> str:
+def _encode(
+    typ: str,
+    subject: str,
+    ttl_s: int,
+    extra: dict[str, Any],
+    now: datetime | None,
+    *,
+    audience: str = AUDIENCE,
+) -> str:
     issued = _timestamp(now)
     claims = {
         "iss": ISSUER,
-        "aud": AUDIENCE,
+        "aud": audience,
         "sub": subject,
         "typ": typ,
         "iat": issued,

@@ -1,0 +1,9 @@
+"""Admin routes for errors (filled in by issue 10's work on it)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from cvpath.web.errors import error_responses
+
+router = APIRouter(prefix="/api/admin", tags=["errors"], responses=error_responses(401, 403, 422, 503))
