@@ -129,7 +129,7 @@ def admit(conn: psycopg.Connection[Any], run_id: UUID, *, now: datetime | None =
             count_run(
                 conn,
                 profile.id,
-                limits_for(profile, effective, settings),
+                limits_for(profile, effective, settings, guest=owner.guest_id is not None),
                 cap_amount=admission.reserved,
                 now=now,
                 tier=effective,
@@ -152,8 +152,13 @@ def effective_tier(profile: Profile) -> tuple[str, str | None, tuple[str, ...]]:
     return "BYOK", profile.api_key_provider, ()
 
 
-def limits_for(profile: Profile, effective: str, settings: PlatformSettings) -> Limits:
+def limits_for(
+    profile: Profile, effective: str, settings: PlatformSettings, *, guest: bool = False
+) -> Limits:
     daily = profile.daily_quota
+    # A guest's own platform quota, when an operator set one; otherwise guests share the FREE quota.
+    if daily is None and guest and settings.guest_daily_quota is not None:
+        daily = settings.guest_daily_quota
     if daily is None and effective == "FREE":
         daily = settings.free_daily_quota
     hourly = profile.hourly_limit if profile.hourly_limit is not None else settings.default_hourly_limit

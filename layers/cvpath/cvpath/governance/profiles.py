@@ -69,13 +69,15 @@ class PlatformSettings:
     default_monthly_cap: Decimal
     failed_run_policy: str
     default_hourly_limit: int | None
+    # None: guests share free_daily_quota.
+    guest_daily_quota: int | None = None
 
 
 def platform_settings(conn: psycopg.Connection[Any]) -> PlatformSettings:
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
             """SELECT global_free_mode, service_fee_rate, free_daily_quota, minimum_balance,
-                      default_monthly_cap, failed_run_policy, default_hourly_limit
+                      default_monthly_cap, failed_run_policy, default_hourly_limit, guest_daily_quota
                FROM public.platform_settings"""
         )
         row = cur.fetchone()
