@@ -16,6 +16,7 @@ from local.commands.documents import extract_text_command, render_command
 from local.commands.jobs import jobs_app
 from local.commands.llm import llm_app
 from local.commands.pipeline import serve_command, tailor_command, trace_command
+from local.commands.replay import replay_command
 from local.commands.telemetry import telemetry_app
 from local.commands.users import users_app
 from local.commands.vault import vault_app
@@ -39,6 +40,7 @@ app.command("render")(render_command)
 app.command("extract-text")(extract_text_command)
 app.command("tailor")(tailor_command)
 app.command("trace")(trace_command)
+app.command("replay")(replay_command)
 app.command("serve")(serve_command)
 
 
