@@ -8,6 +8,11 @@ leaves the same rows. Calls without an owner (system pings) have no usage row.
 The watermark (``aggregation_watermarks``) is the last hour the scheduled path
 finished; each run aggregates every hour after it up to the last complete hour,
 so a missed schedule is caught up, at most ``MAX_CATCH_UP_HOURS`` back.
+
+The same transaction replaces the hour of the admin analytics rollups
+(``llm_usage_hourly`` by provider, model and agent, ``llm_owner_usage_hourly``
+by owner; migration 0017): they add latency histograms, first-link failures and
+the ledger's charges, which ``user_model_usage`` cannot hold.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ WHERE created_at >= %(hour)s AND created_at < %(end)s
   AND num_nonnulls(user_id, guest_id) = 1
 GROUP BY user_id, guest_id, model, provider
 """
+_AGGREGATE_ANALYTICS_HOUR = "SELECT analytics_monitoring.aggregate_llm_usage_hour(%(hour)s)"
 _ADVANCE_WATERMARK = """
 INSERT INTO analytics_monitoring.aggregation_watermarks AS w (job, last_hour)
 VALUES (%(job)s, %(hour)s)
@@ -67,7 +73,9 @@ def last_complete_hour(now: datetime) -> datetime:
 
 
 def aggregate_hour(conn: psycopg.Connection[Any], hour: datetime, *, advance_watermark: bool = False) -> int:
-    """Recompute ``user_model_usage`` for the UTC hour starting at ``hour``; returns the rows written.
+    """Recompute ``user_model_usage`` (and the analytics rollups) for the UTC hour starting at ``hour``.
+
+    Returns the ``user_model_usage`` rows written.
 
     One transaction (a savepoint inside the caller's): the hour's old rows go and
     the new ones come together. ``advance_watermark`` moves the scheduled job's
@@ -86,6 +94,7 @@ def aggregate_hour(conn: psycopg.Connection[Any], hour: datetime, *, advance_wat
         )
         conn.execute(_REPLACE_HOUR, params)
         written = conn.execute(_AGGREGATE_HOUR, params).rowcount
+        conn.execute(_AGGREGATE_ANALYTICS_HOUR, params)
         if advance_watermark:
             conn.execute(_ADVANCE_WATERMARK, params)
     return written
