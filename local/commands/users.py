@@ -86,3 +86,27 @@ def users_set_limits(
             clear=defaults,
         )
     typer.echo(f"user {user}: limits updated")
+
+
+@users_app.command("grant-admin")
+@friendly_errors
+def users_grant_admin(
+    email: Annotated[str, typer.Option("--email", help="The registered user's email.")],
+    revoke: Annotated[bool, typer.Option("--revoke", help="Take the admin right away instead.")] = False,
+) -> None:
+    """Give a registered user the admin role (or take it away): how the first operator is made.
+
+    It takes effect on the user's next admin request; their next sign-in's token says so too.
+    """
+    from cvpath.db.pool import connect
+    from cvpath.errors import NotFound
+    from local.database import resolve_database_url
+
+    with connect(resolve_database_url(quiet=True), autocommit=True) as conn:
+        row = conn.execute(
+            "UPDATE public.users SET is_admin = %s WHERE lower(email) = lower(%s) RETURNING id",
+            [not revoke, email.strip()],
+        ).fetchone()
+    if row is None:
+        raise NotFound(f"no user with the email {email.strip()}", details={})
+    typer.echo(f"user {row[0]}: {'no longer an admin' if revoke else 'admin'}")
