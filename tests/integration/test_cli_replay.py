@@ -19,23 +19,14 @@ import psycopg
 import pytest
 from cli_process import PLATFORM_KEYS, SAMPLE_CV, SAMPLE_JOB, Cli, cli_on
 
+from cvpath.admin.replay import COMPARED_KINDS
 from cvpath.agents.base import AgentName
 from cvpath.agents.steps import StepEvent, run_step
 from cvpath.db.runs import Owner, insert_run, load_run
 from local.cli import app
 
 Conn = psycopg.Connection[Any]
-KINDS = (
-    "PARSED_CV",
-    "VALIDATION",
-    "PARSED_JOB",
-    "ANALYSIS",
-    "TAILORED_CV",
-    "GUARD_REPORT",
-    "SCORE_BEFORE",
-    "SCORE_AFTER",
-    "SCORE_COMPARISON",
-)
+KINDS = COMPARED_KINDS
 
 
 def _registered() -> bool:

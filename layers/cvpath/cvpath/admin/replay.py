@@ -17,11 +17,12 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 from uuid import UUID
 
 import psycopg
 
+from cvpath.db.agent_outputs import OutputKind
 from cvpath.errors import CVPathError
 
 if TYPE_CHECKING:
@@ -31,17 +32,7 @@ if TYPE_CHECKING:
 StepStatus = Literal["ran", "failed", "skipped"]
 DiffStatus = Literal["same", "changed", "only_stored", "only_replayed", "absent"]
 # The kinds the agents write (the cover letter is Render's, not an agent's: not replayed).
-COMPARED_KINDS = (
-    "PARSED_CV",
-    "VALIDATION",
-    "PARSED_JOB",
-    "ANALYSIS",
-    "TAILORED_CV",
-    "GUARD_REPORT",
-    "SCORE_BEFORE",
-    "SCORE_AFTER",
-    "SCORE_COMPARISON",
-)
+COMPARED_KINDS = tuple(kind for kind in get_args(OutputKind) if kind != "COVER_LETTER")
 
 
 @dataclass(frozen=True)
