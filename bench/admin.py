@@ -12,7 +12,10 @@ the raw log, as in production. Timed, p50 of ``--repeats`` runs per group_by:
   * the FastAPI app in process (TestClient), token check and JSON included;
   * the baseline: the same figures straight from the raw log (one GROUP BY with
     percentile_disc), which is what the rollups save.
-Then EXPLAIN (ANALYZE, BUFFERS) of the main statement. Target: <= 200 ms per query.
+Each group_by's figures are checked against that baseline (counts, tokens and
+costs equal, p50/p95 in the same histogram bucket). For group_by=user the SQL is
+also timed reading only the hourly owner rollup, as before the daily one (0018).
+Then EXPLAIN (ANALYZE, BUFFERS) of the main statements. Target: <= 200 ms per query.
 """
 
 from __future__ import annotations
@@ -120,6 +123,36 @@ def _fetch(conn: psycopg.Connection[Any], query: str, params: dict[str, Any]) ->
     conn.execute(query, params).fetchall()
 
 
+def _statement(conn: psycopg.Connection[Any], query: Any, params: dict[str, Any]) -> None:
+    with conn.transaction():  # as llm_analytics runs it
+        conn.execute("SET LOCAL work_mem = '64MB'")
+        conn.execute(query, params).fetchall()
+
+
+def mismatches(result: Any, raw: list[tuple[Any, ...]]) -> list[str]:
+    """The groups whose figures differ from the raw log's (percentiles: a different histogram bucket)."""
+    from cvpath.admin.analytics import bucket_of
+
+    got = {group.key: group.figures for group in result.groups if group.figures.requests}
+    wrong = [f"missing {key}" for key in {row[0] for row in raw} ^ set(got)]
+    for key, requests, ok, tin, tout, cost, estimated, calls, first_ok, p50, p95 in raw:
+        figures = got.get(key)
+        if figures is None:
+            continue
+        report = figures.report()
+        same = (
+            (figures.requests, figures.successes, figures.input_tokens, figures.output_tokens)
+            == (requests, ok, tin, tout)
+            and (figures.cost, figures.cost + figures.fee) == (cost, estimated)
+            and (figures.calls, figures.first_link_successes) == (calls, first_ok)
+            and bucket_of(report["p50_latency_ms"]) == bucket_of(p50)
+            and bucket_of(report["p95_latency_ms"]) == bucket_of(p95)
+        )
+        if not same:
+            wrong.append(str(key))
+    return wrong
+
+
 def seed(conn: psycopg.Connection[Any], rows: int, start: datetime, end: datetime) -> None:
     began = time.perf_counter()
     conn.execute(SEED_USERS, {"users": USERS})
@@ -146,12 +179,17 @@ def aggregate(conn: psycopg.Connection[Any], first: datetime, stop: datetime) ->
             print(f"  aggregated {done}/{total} hours ({rate:.0f} hours/s)", flush=True)
     conn.execute("VACUUM ANALYZE analytics_monitoring.llm_usage_hourly")
     conn.execute("VACUUM ANALYZE analytics_monitoring.llm_owner_usage_hourly")
+    conn.execute("VACUUM ANALYZE analytics_monitoring.llm_owner_usage_daily")
     sizes = conn.execute(
         """SELECT (SELECT count(*) FROM analytics_monitoring.llm_usage_hourly),
-                  (SELECT count(*) FROM analytics_monitoring.llm_owner_usage_hourly)"""
+                  (SELECT count(*) FROM analytics_monitoring.llm_owner_usage_hourly),
+                  (SELECT count(*) FROM analytics_monitoring.llm_owner_usage_daily)"""
     ).fetchone()
     assert sizes is not None
-    print(f"rollups: {sizes[0]:,} (hour, provider, model, agent) rows, {sizes[1]:,} (hour, owner) rows")
+    print(
+        f"rollups: {sizes[0]:,} (hour, provider, model, agent) rows, {sizes[1]:,} (hour, owner) rows, "
+        f"{sizes[2]:,} (day, owner) rows"
+    )
 
 
 def admin_headers(scratch: str) -> dict[str, str]:
@@ -184,7 +222,7 @@ def run(url: str | None, rows: int, repeats: int) -> None:
     from fastapi.testclient import TestClient
     from scratch_database import scratch_database, server_url
 
-    from cvpath.admin.analytics import analytics_query, llm_analytics
+    from cvpath.admin.analytics import analytics_params, analytics_query, llm_analytics
     from cvpath.config import get_settings
     from cvpath.db.pool import close_pool
     from cvpath.telemetry.aggregation import hour_start
@@ -206,7 +244,8 @@ def run(url: str | None, rows: int, repeats: int) -> None:
                 params = {"from": start.isoformat(), "to": end.isoformat()}
                 print(f"\nllm-analytics over 30 days ({rows:,} log rows), p50 of {repeats} runs, ms")
                 print(
-                    f"  {'group_by':<10}{'groups':>7}{'library':>10}{'HTTP app':>10}{'raw log':>10}  target"
+                    f"  {'group_by':<10}{'groups':>7}{'library':>10}{'HTTP app':>10}{'raw log':>10}"
+                    "  target     figures vs raw log"
                 )
                 with TestClient(admin_app) as client:
                     for group_by in GROUPINGS:
@@ -219,10 +258,14 @@ def run(url: str | None, rows: int, repeats: int) -> None:
                         app = p50_ms(partial(_get, client, query, headers), repeats)
                         raw_sql = RAW_SQL.format(key=RAW_KEYS[group_by])
                         raw = p50_ms(partial(_fetch, conn, raw_sql, {"start": start, "end": end}), 3)
+                        wrong = mismatches(
+                            result, conn.execute(raw_sql, {"start": start, "end": end}).fetchall()
+                        )
                         verdict = "ok" if max(library, app) <= TARGET_MS else "OVER"
+                        check = "equal" if not wrong else f"{len(wrong)} DIFFER, e.g. {wrong[0]}"
                         print(
                             f"  {group_by:<10}{len(result.groups):>7}{library:>10.1f}{app:>10.1f}{raw:>10.1f}"
-                            f"  <= {TARGET_MS:.0f}: {verdict}",
+                            f"  <= {TARGET_MS:.0f}: {verdict:<4}  {check}",
                             flush=True,
                         )
                     totals = result.totals.report()
@@ -232,13 +275,23 @@ def run(url: str | None, rows: int, repeats: int) -> None:
                         f"{totals['p95_latency_ms']} ms, failover {totals['failover_rate']}"
                     )
                 split = current
+                statement = analytics_params(start, split, end)
+                hours_only = {**statement, "days_from": split, "days_to": split}
+                user_sql = analytics_query("user")
+                daily = p50_ms(partial(_statement, conn, user_sql, statement), repeats)
+                hourly = p50_ms(partial(_statement, conn, user_sql, hours_only), repeats)
+                days = f"{statement['days_from']:%Y-%m-%d} to {statement['days_to']:%Y-%m-%d}"
+                print(
+                    f"\ngroup_by=user statement alone, p50 of {repeats}: {daily:.1f} ms with the days {days} "
+                    f"from the daily rollup, {hourly:.1f} ms from the hourly rollup only (as before 0018)"
+                )
                 for group_by in ("provider", "user"):
                     print(f"\nEXPLAIN (ANALYZE, BUFFERS), group_by={group_by}:")
                     with conn.transaction():  # as llm_analytics runs it
                         conn.execute("SET LOCAL work_mem = '64MB'")
                         plan = conn.execute(
                             b"EXPLAIN (ANALYZE, BUFFERS) " + analytics_query(group_by).as_bytes(conn),
-                            {"start": start, "split": split, "end": end},
+                            statement,
                         ).fetchall()
                     for (line,) in plan:
                         print(f"  {line}")

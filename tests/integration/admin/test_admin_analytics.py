@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import shutil
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -24,7 +27,8 @@ from admin_world import (  # noqa: F401 - the *_client imports register fixtures
 )
 from fastapi.testclient import TestClient
 
-from cvpath.admin.analytics import LATENCY_EDGES_MS, bucket_of
+from cvpath.admin.analytics import LATENCY_EDGES_MS, analytics_params, bucket_of
+from cvpath.db.migrate import migrate
 from cvpath.telemetry.aggregation import aggregate_hour, catch_up, hour_start
 
 HOUR = timedelta(hours=1)
@@ -310,9 +314,12 @@ def test_rerunning_an_hour_leaves_the_same_rollups(world: World, db: psycopg.Con
     owners = db.execute(
         "SELECT count(*), sum(request_count) FROM analytics_monitoring.llm_owner_usage_hourly"
     ).fetchone()
+    days = db.execute(DAILY_ROWS).fetchall()
     for hour in (world.first, world.first + 23 * HOUR):
         aggregate_hour(db, hour)
     assert db.execute(query).fetchall() == before
+    assert db.execute(DAILY_ROWS).fetchall() == days
+    assert _daily_rows(db) == _days_of_the_hourly_rollup(db)
     assert (
         db.execute(
             "SELECT count(*), sum(request_count) FROM analytics_monitoring.llm_owner_usage_hourly"
@@ -485,3 +492,197 @@ def test_a_guest_who_registered_is_reported_as_the_user(
     assert [(item["key"], item["owner"], item["requests"]) for item in body["items"]] == [
         (str(user), "user", 2)
     ]
+
+
+# The daily owner rollup (0018): each (day, owner) row must be the sum of that day's hourly owner rows.
+_OWNER_FIGURES = """request_count, success_count, input_tokens, output_tokens, cost_usd, fee_usd, call_count,
+                    first_link_successes, latency_histogram, ledger_actual_usd"""
+DAILY_ROWS = f"""SELECT day_bucket, user_id, guest_id, {_OWNER_FIGURES}
+                 FROM analytics_monitoring.llm_owner_usage_daily ORDER BY 1, 2 NULLS FIRST, 3 NULLS FIRST"""
+
+
+def _daily_rows(db: psycopg.Connection[Any]) -> dict[tuple[Any, ...], list[Any]]:
+    return {(day, user, guest): list(figures) for day, user, guest, *figures in db.execute(DAILY_ROWS)}
+
+
+def _days_of_the_hourly_rollup(db: psycopg.Connection[Any]) -> dict[tuple[Any, ...], list[Any]]:
+    """The daily rows computed here in Python from the hourly ones, independently of the SQL function."""
+    days: dict[tuple[Any, ...], list[Any]] = {}
+    hourly = f"""SELECT hour_bucket, user_id, guest_id, {_OWNER_FIGURES}
+                  FROM analytics_monitoring.llm_owner_usage_hourly"""
+    for hour, user, guest, *figures in db.execute(hourly):
+        key = (hour.astimezone(UTC).replace(hour=0), user, guest)
+        if key not in days:
+            days[key] = figures
+            continue
+        summed = days[key]
+        for n, value in enumerate(figures):
+            summed[n] = (
+                [a + b for a, b in zip(summed[n], value, strict=True)]
+                if isinstance(value, list)
+                else (summed[n] + value)
+            )
+    return days
+
+
+def test_the_daily_rollup_is_the_sum_of_the_hourly_one(world: World, db: psycopg.Connection[Any]) -> None:
+    days = _daily_rows(db)
+    assert len({day for day, _, _ in days}) >= 3  # 72 hours touch four UTC days (three from midnight)
+    assert days == _days_of_the_hourly_rollup(db)
+
+
+DAY_WORLD_FIRST = datetime(2031, 3, 1, 5, tzinfo=UTC)  # partial first day: 05:00..24:00
+DAY_WORLD_SPLIT = datetime(2031, 3, 4, 10, tzinfo=UTC)  # aggregated up to 09:00 of a fourth day
+
+
+@pytest.fixture(name="day_world")
+def whole_days_world(db: psycopg.Connection[Any]) -> World:
+    """Calls from 2031-03-01 05:00 to 2031-03-04 10:40, aggregated (watermark) up to 09:00 of the 4th."""
+    users = [
+        db.execute(
+            "INSERT INTO public.users (email) VALUES (%s) RETURNING id", [f"d{n}@example.com"]
+        ).fetchone()[0]
+        for n in range(10)
+    ]
+    guest = db.execute("INSERT INTO public.guest_users DEFAULT VALUES RETURNING id").fetchone()[0]
+    runs = [uuid4() for _ in range(20)]
+    span = DAY_WORLD_SPLIT + timedelta(minutes=40) - DAY_WORLD_FIRST
+    db.execute(
+        SEED_SQL,
+        {"runs": runs, "users": users, "guest": guest, "start": DAY_WORLD_FIRST, "span": span, "n": 2400},
+    )
+    # Charges in the partial first day, in whole days, in the partial last day and after the watermark.
+    moments = [DAY_WORLD_FIRST + timedelta(hours=h, minutes=7) for h in (2, 30, 55, 75, 77)]
+    for r, at in enumerate(moments):
+        account = db.execute(
+            "INSERT INTO public.user_accounts (user_id, balance) VALUES (%s, 10) RETURNING id", [users[r]]
+        ).fetchone()[0]
+        _charge(db, account, "SETTLE", runs[r], f"0.00{r}4321", "0.001", at)
+    hour = DAY_WORLD_FIRST
+    while hour < DAY_WORLD_SPLIT:
+        aggregate_hour(db, hour, advance_watermark=True)
+        hour += HOUR
+    return World(DAY_WORLD_FIRST, DAY_WORLD_SPLIT, users, guest, runs)
+
+
+def _assert_user_figures_match_the_raw_log(
+    admin_api: TestClient,
+    operator: dict[str, str],
+    db: psycopg.Connection[Any],
+    start: datetime,
+    end: datetime,
+) -> None:
+    params = {"from": start.isoformat(), "to": end.isoformat(), "group_by": "user"}
+    body = admin_api.get(ROUTE, params=params, headers=operator).json()
+    expected = _expected(db, "user", start, end)
+    got = {item["key"]: item for item in body["items"]}
+    assert set(got) == set(expected), (start, end)
+    for key, want in expected.items():
+        _assert_figures(got[key], want, f"user={key} in [{start}, {end})")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "whole_days"),
+    [
+        # 19 partial hours, two whole days, 10 hours of the 4th day, then the raw log.
+        (DAY_WORLD_FIRST, DAY_WORLD_SPLIT + HOUR, 2),
+        # partial hours at both ends, ending before the watermark.
+        (DAY_WORLD_FIRST + 3 * HOUR, DAY_WORLD_SPLIT - 4 * HOUR, 2),
+        # exactly whole days.
+        (datetime(2031, 3, 2, tzinfo=UTC), datetime(2031, 3, 4, tzinfo=UTC), 2),
+        # one whole day, the range ending after the watermark in the middle of the last day.
+        (datetime(2031, 3, 2, 23, tzinfo=UTC), DAY_WORLD_SPLIT + HOUR, 1),
+        # no whole day at all.
+        (DAY_WORLD_FIRST + HOUR, DAY_WORLD_FIRST + 6 * HOUR, 0),
+    ],
+)
+def test_whole_days_from_the_daily_rollup_and_partial_hours_match_the_raw_log(
+    start: datetime,
+    end: datetime,
+    whole_days: int,
+    day_world: World,
+    admin_api: TestClient,
+    operator: dict[str, str],
+    db: psycopg.Connection[Any],
+) -> None:
+    params = analytics_params(start, min(end, day_world.current), end)
+    assert (params["days_to"] - params["days_from"]).days == whole_days  # the path under test is taken
+    if whole_days:
+        stored = db.execute(
+            """SELECT count(*) FROM analytics_monitoring.llm_owner_usage_daily
+               WHERE day_bucket >= %s AND day_bucket < %s""",
+            [params["days_from"], params["days_to"]],
+        ).fetchone()
+        assert stored is not None
+        assert stored[0] > 0
+    _assert_user_figures_match_the_raw_log(admin_api, operator, db, start, end)
+
+
+def test_a_rerun_hour_and_a_migrated_guest_reach_the_daily_rollup(
+    day_world: World, admin_api: TestClient, operator: dict[str, str], db: psycopg.Connection[Any]
+) -> None:
+    late_hour = datetime(2031, 3, 2, 14, tzinfo=UTC)  # inside a whole day
+    user = day_world.users[3]
+    _log(db, late_hour + timedelta(minutes=5), user_id=user, latency_ms=123456, cost_usd=Decimal("0.5"))
+    aggregate_hour(db, late_hour)
+    assert _daily_rows(db) == _days_of_the_hourly_rollup(db)
+    db.execute("SELECT public.migrate_guest_to_user(%s, %s)", [day_world.guest, user])
+    start, end = DAY_WORLD_FIRST + 2 * HOUR, DAY_WORLD_SPLIT + HOUR
+    _assert_user_figures_match_the_raw_log(admin_api, operator, db, start, end)
+    params = {"from": start.isoformat(), "to": end.isoformat(), "group_by": "user"}
+    items = admin_api.get(ROUTE, params=params, headers=operator).json()["items"]
+    assert str(day_world.guest) not in {item["key"] for item in items}  # merged into the user
+
+
+def test_two_hours_of_one_day_aggregated_at_once_both_reach_the_daily_rollup(
+    pooled_db: str, db: psycopg.Connection[Any]
+) -> None:
+    day = datetime(2031, 6, 1, tzinfo=UTC)
+    user = uuid4()
+    for hour in (3, 4):
+        _log(db, day + hour * HOUR, user_id=user, latency_ms=100 * hour)
+    errors: list[psycopg.Error] = []
+    with psycopg.connect(pooled_db, autocommit=True) as first:
+        with first.transaction():
+            aggregate_hour(first, day + 3 * HOUR)
+
+            def second() -> None:
+                try:
+                    with psycopg.connect(pooled_db, autocommit=True) as conn:
+                        aggregate_hour(conn, day + 4 * HOUR)
+                except psycopg.Error as error:  # a unique violation without the day lock: reported below
+                    errors.append(error)
+
+            worker = threading.Thread(target=second)
+            worker.start()
+            worker.join(timeout=1)
+            assert worker.is_alive()  # waiting for the day, which the first transaction holds
+        worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert errors == []
+    assert _daily_rows(db) == _days_of_the_hourly_rollup(db)
+    rows = db.execute("SELECT request_count FROM analytics_monitoring.llm_owner_usage_daily").fetchall()
+    assert rows == [(2,)]
+
+
+def test_the_migration_backfills_the_daily_rollup(empty_db_url: str, sql_dir: Path, tmp_path: Path) -> None:
+    for path in sorted(sql_dir.glob("*.sql")):
+        if path.name < "0018":
+            shutil.copy(path, tmp_path / path.name)
+    with psycopg.connect(empty_db_url, autocommit=True) as conn:
+        migrate(conn, tmp_path)
+        at = datetime(2031, 9, 9, 22, 30, tzinfo=UTC)
+        users = [uuid4(), uuid4()]
+        for n in range(7):
+            _log(conn, at + n * 20 * timedelta(minutes=1), user_id=users[n % 2], latency_ms=40 * n)
+        for hour in (
+            at - 30 * timedelta(minutes=1),
+            at + 30 * timedelta(minutes=1),
+            at + 90 * timedelta(minutes=1),
+        ):
+            conn.execute("SELECT analytics_monitoring.aggregate_llm_usage_hour(%s)", [hour])  # 0017's job
+        shutil.copy(sql_dir / "0018.admin_owner_rollup.sql", tmp_path)
+        assert [m.name for m in migrate(conn, tmp_path)] == ["0018.admin_owner_rollup.sql"]
+        days = _daily_rows(conn)
+        assert len(days) == 4  # two owners on two UTC days
+        assert days == _days_of_the_hourly_rollup(conn)

@@ -5,8 +5,11 @@ Source. Complete hours come from the hourly rollups of migration 0017
 by owner), which the hourly job fills from ``llm_generation_logs`` alongside
 ``user_model_usage``; hours after the job's watermark (normally just the current
 one) are rolled up from the log by the same SQL function at query time, so both
-paths count alike. Like ``user_model_usage``, only calls with an owner (a user
-or a guest) count. The range is widened to whole UTC hours.
+paths count alike. For group_by user, the UTC days wholly before the watermark
+come from ``llm_owner_usage_daily`` (0018: the sums of the day's hourly owner
+rows, kept by the same job), the partial days at either end from the hours.
+Like ``user_model_usage``, only calls with an owner (a user or a guest) count.
+The range is widened to whole UTC hours.
 
 Figures per group (and in ``totals``):
 - ``requests`` every audited attempt (each retry and failover is one);
@@ -37,6 +40,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -51,6 +55,7 @@ from cvpath.money import money_text
 
 GroupBy = Literal["provider", "model", "agent", "user", "day"]
 HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
 MAX_RANGE = timedelta(days=366)
 DEFAULT_RANGE = timedelta(days=7)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -120,7 +125,7 @@ class Figures:
         self.cost += other.cost
         self.fee += other.fee
         self.ledger += other.ledger
-        self.histogram = [a + b for a, b in zip(self.histogram, other.histogram, strict=True)]
+        self.histogram = list(map(operator.add, self.histogram, other.histogram))
 
     def report(self) -> dict[str, Any]:
         """The figures as the API returns them: money as 6-place strings, rates to 6 places."""
@@ -198,6 +203,10 @@ def _floor_hour(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
+def _floor_day(moment: datetime) -> datetime:
+    return _floor_hour(moment).replace(hour=0)
+
+
 # Fixed expressions per group_by: the only SQL that varies, chosen from this map, never from input.
 _KEYS: dict[str, str] = {
     "provider": "s.provider",
@@ -211,8 +220,14 @@ _FIGURES = """sum(s.request_count)::bigint, sum(s.success_count)::bigint, sum(s.
 # Why one sum per position: summing int[] element-wise over rows has no built-in aggregate, and
 # unnesting every histogram costs ten times more than 77 plain sums over the same rows.
 _HISTOGRAM = "ARRAY[" + ", ".join(f"sum(s.latency_histogram[{i}])" for i in range(1, BUCKETS + 1)) + "]"
-_COLUMNS = """hour_bucket, request_count, success_count, input_tokens, output_tokens, cost_usd, fee_usd,
+# Summing sums: sum(bigint) is numeric, and reading 77,000 numerics as Decimal took longer than the
+# outer aggregate itself; a bucket count of all calls ever made fits a bigint with room to spare.
+_HISTOGRAM_OF_SUMS = (
+    "ARRAY[" + ", ".join(f"sum(s.latency_histogram[{i}])::bigint" for i in range(1, BUCKETS + 1)) + "]"
+)
+_MEASURES = """request_count, success_count, input_tokens, output_tokens, cost_usd, fee_usd,
            call_count, first_link_successes, latency_histogram, ledger_actual_usd"""
+_COLUMNS = f"hour_bucket, {_MEASURES}"
 _DIMENSION_SQL = f"""
 WITH s AS (
     SELECT provider, model, agent, {_COLUMNS}
@@ -229,13 +244,23 @@ FROM s GROUP BY 1
 # A guest who registered later is reported as that user (0006 moves their log rows; the rollups keep
 # the guest id, so the link is resolved here). Why two levels: hashing a month of owner rows by their
 # uuids first leaves about one row per owner for the join and the text key, instead of sorting them all.
+# Why days: a month of (hour, owner) rows is ~100,000 histograms to add up; a (day, owner) row stands for
+# about three of them (see 0018). Each branch is a plain range on its table's key.
 _OWNER_SQL = f"""
-WITH hours AS (
-    SELECT user_id, guest_id, {_COLUMNS}
-    FROM analytics_monitoring.llm_owner_usage_hourly
-    WHERE hour_bucket >= %(start)s AND hour_bucket < %(split)s
+WITH parts AS (
+    SELECT user_id, guest_id, {_MEASURES}
+    FROM analytics_monitoring.llm_owner_usage_daily
+    WHERE day_bucket >= %(days_from)s AND day_bucket < %(days_to)s
     UNION ALL
-    SELECT user_id, guest_id, {_COLUMNS}
+    SELECT user_id, guest_id, {_MEASURES}
+    FROM analytics_monitoring.llm_owner_usage_hourly
+    WHERE hour_bucket >= %(start)s AND hour_bucket < %(days_from)s
+    UNION ALL
+    SELECT user_id, guest_id, {_MEASURES}
+    FROM analytics_monitoring.llm_owner_usage_hourly
+    WHERE hour_bucket >= %(days_to)s AND hour_bucket < %(split)s
+    UNION ALL
+    SELECT user_id, guest_id, {_MEASURES}
     FROM analytics_monitoring.llm_usage_rollup(%(split)s, %(end)s)
     WHERE grain = 'owner'
 ),
@@ -246,14 +271,27 @@ owners AS (
            sum(s.ledger_actual_usd) AS ledger_actual_usd,
            sum(s.call_count) AS call_count, sum(s.first_link_successes) AS first_link_successes,
            {_HISTOGRAM} AS latency_histogram
-    FROM hours s GROUP BY s.user_id, s.guest_id
+    FROM parts s GROUP BY s.user_id, s.guest_id
 )
 SELECT coalesce(s.user_id, g.migrated_to_user_id, s.guest_id)::text AS key,
        CASE WHEN coalesce(s.user_id, g.migrated_to_user_id) IS NULL THEN 'guest' ELSE 'user' END AS owner,
-       {_FIGURES}, {_HISTOGRAM}
+       {_FIGURES}, {_HISTOGRAM_OF_SUMS}
 FROM owners s LEFT JOIN public.guest_users g ON g.id = s.guest_id
 GROUP BY 1, 2
 """
+
+
+def analytics_params(start: datetime, split: datetime, end: datetime) -> dict[str, datetime]:
+    """The parameters of ``analytics_query``: ``[start, split)`` from the rollups, the rest from the log.
+
+    ``[days_from, days_to)`` are the whole UTC days of ``[start, split)``, which group_by user reads from
+    the daily rollup; when there are none both are ``split``, and the hours cover all of ``[start, split)``.
+    """
+    days_from = _floor_day(start) if start == _floor_day(start) else _floor_day(start) + DAY
+    days_to = _floor_day(split)
+    if days_to <= days_from:
+        days_from = days_to = split
+    return {"start": start, "split": split, "end": end, "days_from": days_from, "days_to": days_to}
 
 
 def analytics_query(group_by: GroupBy) -> sql.SQL:
@@ -280,7 +318,7 @@ def llm_analytics(
     groups: list[Group] = []
     if first < stop:
         split = min(max(aggregated_until or first, first), stop)
-        params = {"start": first, "split": split, "end": stop}
+        params = analytics_params(first, split, stop)
         with conn.transaction():
             # Why: with the default 4 MB a month of owner rows is sorted on disk instead of hashed in
             # memory (about 0.1 MB of sums per thousand groups); LOCAL ends with this transaction.
@@ -309,7 +347,7 @@ def _figures(row: Sequence[Any]) -> Figures:
         ledger=ledger or Decimal(0),
         calls=calls,
         first_link_successes=first_ok,
-        histogram=[int(count or 0) for count in histogram],
+        histogram=list(histogram),  # never NULL: every rollup row has all 77 buckets
     )
 
 

@@ -12,7 +12,9 @@ so a missed schedule is caught up, at most ``MAX_CATCH_UP_HOURS`` back.
 The same transaction replaces the hour of the admin analytics rollups
 (``llm_usage_hourly`` by provider, model and agent, ``llm_owner_usage_hourly``
 by owner; migration 0017): they add latency histograms, first-link failures and
-the ledger's charges, which ``user_model_usage`` cannot hold.
+the ledger's charges, which ``user_model_usage`` cannot hold. The SQL function
+that does it also refreshes that hour's day in ``llm_owner_usage_daily``
+(migration 0018), so a month by owner reads days, not hours.
 """
 
 from __future__ import annotations
