@@ -38,13 +38,6 @@ class NotAuthenticated(CVPathError):
     code = "not_authenticated"
 
 
-class Forbidden(CVPathError):
-    """A caller who is known but may not use the route (a non-admin on an admin route)."""
-
-    http_status = 403
-    code = "forbidden"
-
-
 class ErrorDetail(BaseModel):
     code: str = Field(examples=["not_authenticated"])
     message: str
