@@ -113,34 +113,18 @@ $$;
 COMMENT ON FUNCTION analytics_monitoring.aggregate_llm_owner_day(timestamptz) IS
     'Recomputes one UTC day of llm_owner_usage_daily from llm_owner_usage_hourly.';
 
--- 0017's hour job, unchanged, plus the refresh of the hour's day: every path that writes an hour of the
--- owner rollup (the scheduled job, a manual --hour re-run) keeps its day in step, in the same transaction.
-CREATE OR REPLACE FUNCTION analytics_monitoring.aggregate_llm_usage_hour(p_hour timestamptz) RETURNS void
+-- The hour job keeps its name and adds the refresh of the hour's day: every path that writes an hour of
+-- the owner rollup (the scheduled job, a manual --hour re-run) keeps its day in step, in the same
+-- transaction. 0017's body is kept as is under a new name and called, not copied.
+ALTER FUNCTION analytics_monitoring.aggregate_llm_usage_hour(timestamptz)
+    RENAME TO replace_llm_usage_hour;
+
+CREATE FUNCTION analytics_monitoring.aggregate_llm_usage_hour(p_hour timestamptz) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF p_hour IS NULL OR date_trunc('hour', p_hour AT TIME ZONE 'UTC') <> p_hour AT TIME ZONE 'UTC' THEN
-        RAISE EXCEPTION 'aggregate_llm_usage_hour needs the start of a UTC hour'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    DELETE FROM analytics_monitoring.llm_usage_hourly WHERE hour_bucket = p_hour;
-    DELETE FROM analytics_monitoring.llm_owner_usage_hourly WHERE hour_bucket = p_hour;
-    -- Two passes over one hour of the log (about a thousand rows) cost less than a temporary table.
-    INSERT INTO analytics_monitoring.llm_usage_hourly
-        (hour_bucket, provider, model, agent, request_count, success_count, input_tokens, output_tokens,
-         cost_usd, fee_usd, call_count, first_link_successes, latency_histogram, ledger_actual_usd)
-    SELECT r.hour_bucket, r.provider, r.model, r.agent, r.request_count, r.success_count, r.input_tokens,
-           r.output_tokens, r.cost_usd, r.fee_usd, r.call_count, r.first_link_successes, r.latency_histogram,
-           r.ledger_actual_usd
-    FROM analytics_monitoring.llm_usage_rollup(p_hour, p_hour + interval '1 hour') r WHERE r.grain = 'dimension';
-    INSERT INTO analytics_monitoring.llm_owner_usage_hourly
-        (hour_bucket, user_id, guest_id, request_count, success_count, input_tokens, output_tokens,
-         cost_usd, fee_usd, call_count, first_link_successes, latency_histogram, ledger_actual_usd)
-    SELECT r.hour_bucket, r.user_id, r.guest_id, r.request_count, r.success_count, r.input_tokens,
-           r.output_tokens, r.cost_usd, r.fee_usd, r.call_count, r.first_link_successes, r.latency_histogram,
-           r.ledger_actual_usd
-    FROM analytics_monitoring.llm_usage_rollup(p_hour, p_hour + interval '1 hour') r WHERE r.grain = 'owner';
+    PERFORM analytics_monitoring.replace_llm_usage_hour(p_hour);
     PERFORM analytics_monitoring.aggregate_llm_owner_day(date_trunc('day', p_hour, 'UTC'));
 END;
 $$;
